@@ -91,6 +91,6 @@ leftovers=$(find "$SMOKE_TMP" -mindepth 1 -print)
 rm -rf "$SMOKE_TMP"
 if [[ -n "$leftovers" ]]; then
     log "WARNING: the service left files in java.io.tmpdir after a clean stop (outside target/ in production):"
-    printf '    %s\n' $leftovers
+    printf '%s\n' "$leftovers" | sed 's/^/    /'
 fi
 log "stopped cleanly; jlink image smoke test OK"
