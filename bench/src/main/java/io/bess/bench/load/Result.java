@@ -1,0 +1,69 @@
+package io.bess.bench.load;
+
+import org.HdrHistogram.Histogram;
+
+/** Everything measured for one (scenario, target, rate). */
+public record Result(Scenario scenario, Target target, double rate,
+                     long published, long expected, long delivered, long unparsed, long closedByServer,
+                     Histogram latencyMicros,
+                     int attempted, int connected, Histogram connectMicros, double connectWallSeconds,
+                     long rssBeforeKb, long rssConnectedKb, long rssMeasureStartKb, long rssMeasureEndKb,
+                     long heapBeforeKb, long heapConnectedKb,
+                     double serverCpuSeconds, double redisCpuSeconds, double benchCpuSeconds,
+                     double clientLoopCpuSeconds, double windowSeconds, double writerMaxLagMs, String error) {
+
+    public double deliveryRatio() {
+        return expected == 0 ? Double.NaN : (double) delivered / expected;
+    }
+
+    public double pMs(double percentile) {
+        return latencyMicros == null || latencyMicros.getTotalCount() == 0 ? Double.NaN
+                : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    public double maxMs() {
+        return latencyMicros == null || latencyMicros.getTotalCount() == 0 ? Double.NaN
+                : latencyMicros.getMaxValue() / 1000.0;
+    }
+
+    public double connectMs(double percentile) {
+        return connectMicros == null || connectMicros.getTotalCount() == 0 ? Double.NaN
+                : connectMicros.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    public double rssPerConnKb() {
+        return rssBeforeKb < 0 || rssConnectedKb < 0 || connected == 0 ? Double.NaN
+                : (double) (rssConnectedKb - rssBeforeKb) / connected;
+    }
+
+    public double heapPerConnKb() {
+        return heapBeforeKb < 0 || heapConnectedKb < 0 || connected == 0 ? Double.NaN
+                : (double) (heapConnectedKb - heapBeforeKb) / connected;
+    }
+
+    /** Server CPU seconds per million frames delivered in the window. */
+    public double cpuPerMillionFrames() {
+        return delivered == 0 ? Double.NaN : serverCpuSeconds / (delivered / 1e6);
+    }
+
+    public double serverCpuPercent() {
+        return 100 * serverCpuSeconds / windowSeconds;
+    }
+
+    public double redisCpuPercent() {
+        return 100 * redisCpuSeconds / windowSeconds;
+    }
+
+    public double benchCpuPercent() {
+        return 100 * benchCpuSeconds / windowSeconds;
+    }
+
+    public double clientCpuPercent() {
+        return 100 * clientLoopCpuSeconds / windowSeconds;
+    }
+
+    /** The saturate criterion: p99 at most 50 ms and at least 99.9% delivered. */
+    public boolean held() {
+        return error == null && deliveryRatio() >= 0.999 && pMs(99) <= 50;
+    }
+}

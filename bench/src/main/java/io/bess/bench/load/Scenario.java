@@ -1,0 +1,42 @@
+package io.bess.bench.load;
+
+/**
+ * One load shape. {@code oneBatteryEach}: client i asks for {@code ?batteries=(i % batteries) + 1}
+ * (raw subscribers subscribe to that one channel); otherwise every client wants every battery.
+ */
+public record Scenario(String name, int clients, int batteries, double rate, boolean oneBatteryEach,
+                       int stalled, double warmupSeconds, double measureSeconds, String about) {
+
+    public static Scenario named(String name, double measure) {
+        return switch (name) {
+            case "latency" -> new Scenario(name, 100, 10, 200, false, 0, 3, measure,
+                    "100 clients, all 10 batteries, 200 updates/s");
+            case "fanout" -> new Scenario(name, 1000, 10, 200, false, 0, 3, measure,
+                    "1000 clients, all 10 batteries, 200 updates/s (200,000 frames/s)");
+            case "many" -> new Scenario(name, 10_000, 16, 32, true, 0, 2, measure,
+                    "10,000 clients, each ?batteries= one of 16, 16 batteries x 2 updates/s");
+            case "slow" -> new Scenario(name, 100, 10, 200, false, 50, 3, measure,
+                    "latency + 50 clients that never read");
+            case "saturate" -> new Scenario(name, 100, 10, 250, false, 0, 2, Math.min(measure, 5),
+                    "100 clients, all 10 batteries, rate doubled until p99 > 50 ms or delivery < 99.9%");
+            default -> throw new IllegalArgumentException("unknown scenario: " + name
+                    + " (latency, fanout, many, saturate, slow)");
+        };
+    }
+
+    public Scenario withRate(double r) {
+        return new Scenario(name, clients, batteries, r, oneBatteryEach, stalled, warmupSeconds, measureSeconds, about);
+    }
+
+    public int batteryOf(int client) {
+        return client % batteries + 1;
+    }
+
+    /** Frames the clients should receive per update of {@code battery} from a target. */
+    public long recipients(Target t, int battery) {
+        if (!oneBatteryEach || !t.filters()) {
+            return clients;
+        }
+        return clients / batteries + (battery - 1 < clients % batteries ? 1 : 0);
+    }
+}

@@ -1,0 +1,253 @@
+package io.bess.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The end-to-end suite: for each scenario, runs raw Redis, the Node peer and the service one after the
+ * other on the same machine (each against a fresh Redis), then writes RESULTS.md and the SVG plots.
+ *
+ * <p>Options: {@code --scenarios a,b --targets raw,peer,service --measure S --out DIR --service-jar P
+ * --service-dir P --peer-dir P --java-home P --redis-server P --threads N --service-opts "..."}.
+ */
+public final class Suite {
+    private final Target.Env env;
+    private final int threads;
+    private final double measure;
+
+    Suite(Target.Env env, int threads, double measure) {
+        this.env = env;
+        this.threads = threads;
+        this.measure = measure;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = options(args);
+        List<String> scenarios = List.of(o.getOrDefault("scenarios", "latency,fanout,many,saturate,slow").split(","));
+        List<Target> targets = Arrays.stream(o.getOrDefault("targets", "raw,peer,service").split(","))
+                .map(s -> Target.valueOf(s.trim().toUpperCase())).toList();
+        Path out = Path.of(o.getOrDefault("out", "."));
+        Target.Env env = new Target.Env(
+                o.getOrDefault("redis-server", "redis-server"),
+                o.getOrDefault("java-home", System.getProperty("java.home")),
+                Path.of(o.getOrDefault("service-jar", "../target/websocket-server-ms.jar")),
+                Path.of(o.getOrDefault("service-dir", "..")),
+                Path.of(o.getOrDefault("peer-dir", "/tmp/wsms-bench-peer")),
+                o.containsKey("service-opts") && !o.get("service-opts").isBlank()
+                        ? List.of(o.get("service-opts").trim().split("\\s+")) : List.of(),
+                out.resolve("target/logs"));
+        Suite suite = new Suite(env, Integer.parseInt(o.getOrDefault("threads", "2")),
+                Double.parseDouble(o.getOrDefault("measure", "10")));
+        long started = System.currentTimeMillis();
+        Map<String, List<Result>> all = new LinkedHashMap<>();
+        for (String name : scenarios) {
+            Scenario sc = Scenario.named(name.trim(), suite.measure);
+            List<Result> rs = new ArrayList<>();
+            for (Target t : targets) {
+                if (sc.name().equals("saturate")) {
+                    rs.addAll(suite.saturate(sc, t));
+                } else {
+                    rs.add(suite.runFresh(sc, t));
+                }
+            }
+            all.put(sc.name(), rs);
+            Report.write(out, all, targets, String.join(" ", args),
+                    (System.currentTimeMillis() - started) / 1000.0, env);
+        }
+        Procs.killAll();
+        System.out.println("wrote " + out.resolve("RESULTS.md"));
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument: " + args[i]);
+            }
+            o.put(args[i].substring(2), i + 1 < args.length ? args[++i] : "");
+        }
+        return o;
+    }
+
+    /** One scenario against one target: fresh Redis, fresh server. */
+    Result runFresh(Scenario sc, Target t) throws InterruptedException {
+        Target.Running r = null;
+        log("%s / %s: starting", sc.name(), t.label);
+        try {
+            r = t.start(env, sc.name());
+            Result res = measureOnce(sc, r, true);
+            log("%s / %s: %s", sc.name(), t.label, oneLine(res));
+            return res;
+        } catch (IOException | RuntimeException e) {
+            log("%s / %s: FAILED %s", sc.name(), t.label, e);
+            return failed(sc, t, sc.rate(), e.toString());
+        } finally {
+            Target.stop(r);
+        }
+    }
+
+    /** Doubles the rate (100 clients) until a step misses p99 <= 50 ms or delivery >= 99.9%, then bisects once. */
+    List<Result> saturate(Scenario sc, Target t) throws InterruptedException {
+        List<Result> steps = new ArrayList<>();
+        Target.Running r = null;
+        try {
+            r = t.start(env, "saturate");
+            double rate = sc.rate();
+            double held = 0;
+            double maxRate = 64_000;
+            while (rate <= maxRate) {
+                Result res = measureOnce(sc.withRate(rate), r, false);
+                steps.add(res);
+                log("saturate / %s @ %.0f/s: %s", t.label, rate, oneLine(res));
+                if (!res.held()) {
+                    break;
+                }
+                held = rate;
+                rate *= 2;
+            }
+            if (held > 0 && rate <= maxRate && (r.server() == null || r.server().isAlive())) {
+                double mid = Math.round(held * 1.5);
+                Result res = measureOnce(sc.withRate(mid), r, false);
+                steps.add(res);
+                log("saturate / %s @ %.0f/s: %s", t.label, mid, oneLine(res));
+            }
+        } catch (IOException | RuntimeException e) {
+            log("saturate / %s: FAILED %s", t.label, e);
+            steps.add(failed(sc, t, sc.rate(), e.toString()));
+        } finally {
+            Target.stop(r);
+        }
+        return steps;
+    }
+
+    private Result measureOnce(Scenario sc, Target.Running r, boolean memory) throws IOException, InterruptedException {
+        Target t = r.target();
+        long pid = r.serverPid();
+        try (Publisher pub = new Publisher("127.0.0.1", r.redisPort())) {
+            pub.prepopulate(sc.batteries());
+            Thread.sleep(300);
+            long rss0 = Procs.rssKb(pid);
+            long heap0 = memory && r.isJava() ? Procs.heapUsedAfterGcKb(env.javaHome(), pid) : -1;
+            if (memory && r.isJava()) {
+                rss0 = Math.min(rss0, Procs.rssKb(pid));
+            }
+            Clients clients = new Clients(threads, 256, "127.0.0.1", r.port());
+            try {
+                Clients.ConnectResult cr = clients.connect(sc.clients(), i -> spec(sc, t, i, false), 60_000);
+                int stalledConnected = 0;
+                if (sc.stalled() > 0) {
+                    stalledConnected = clients.connect(sc.stalled(), i -> spec(sc, t, i, true), 10_000).connected();
+                }
+                Thread.sleep(memory ? 1000 : 200);
+                long rss1 = Procs.rssKb(pid);
+                long heap1 = memory && r.isJava() ? Procs.heapUsedAfterGcKb(env.javaHome(), pid) : -1;
+
+                Schedule s = Schedule.of(sc.rate(), sc.batteries(), sc.warmupSeconds(), sc.measureSeconds(),
+                        TimeUnit.MILLISECONDS.toNanos(100));
+                clients.setSchedule(s);
+                AtomicReference<Exception> pubError = new AtomicReference<>();
+                Thread writer = Thread.ofPlatform().name("writer").start(() -> {
+                    try {
+                        pub.run(s);
+                    } catch (IOException e) {
+                        pubError.set(e);
+                    }
+                });
+                sleepUntil(s.measureStartNanos());
+                double srv0 = Procs.cpuSeconds(pid);
+                double redis0 = Procs.cpuSeconds(r.redis().pid());
+                double bench0 = Procs.cpuSeconds(ProcessHandle.current().pid());
+                long loops0 = clients.loopCpuNanos();
+                long rssA = Procs.rssKb(pid);
+                sleepUntil(s.measureEndNanos());
+                double srv1 = Procs.cpuSeconds(pid);
+                double redis1 = Procs.cpuSeconds(r.redis().pid());
+                double bench1 = Procs.cpuSeconds(ProcessHandle.current().pid());
+                long loops1 = clients.loopCpuNanos();
+                long rssB = Procs.rssKb(pid);
+                double window = (s.measureEndNanos() - s.measureStartNanos()) / 1e9;
+                writer.join(30_000);
+
+                long expected = 0;
+                for (long q = s.measureFromSeq(); q < s.measureToSeq(); q++) {
+                    expected += sc.recipients(t, s.battery(q));
+                }
+                // stragglers: wait until everything measured arrived, or 3 s of no news
+                long lastProgress = -1;
+                long quietSince = System.nanoTime();
+                while (clients.progress() < expected && System.nanoTime() - quietSince < 3_000_000_000L) {
+                    long p = clients.progress();
+                    if (p != lastProgress) {
+                        lastProgress = p;
+                        quietSince = System.nanoTime();
+                    }
+                    Thread.sleep(20);
+                }
+                Clients.Totals tot = clients.stop();
+                String err = pubError.get() == null ? (pub.errors() > 0 ? "redis errors: " + pub.errors() : null)
+                        : pubError.get().toString();
+                if (cr.connected() < cr.attempted()) {
+                    err = (err == null ? "" : err + "; ") + (cr.attempted() - cr.connected()) + " clients failed to connect";
+                }
+                return new Result(sc, t, sc.rate(), s.measuredCount(), expected, tot.delivered(), tot.unparsed(),
+                        tot.closedByPeer(), tot.latencyMicros(), cr.attempted(), cr.connected() + stalledConnected,
+                        cr.connectMicros(), cr.wallSeconds(), rss0, rss1, rssA, rssB, heap0, heap1,
+                        srv1 - srv0, t == Target.RAW ? srv1 - srv0 : redis1 - redis0, bench1 - bench0,
+                        (loops1 - loops0) / 1e9, window, pub.maxLagNanos() / 1e6, err);
+            } finally {
+                clients.close();
+                pub.awaitReplies(10_000);
+            }
+        }
+    }
+
+    private static Clients.Spec spec(Scenario sc, Target t, int i, boolean stalled) {
+        if (t == Target.RAW) {
+            int[] bs = sc.oneBatteryEach() ? new int[] {sc.batteryOf(i)}
+                    : java.util.stream.IntStream.rangeClosed(1, sc.batteries()).toArray();
+            return new Clients.Resp(bs, sc.batteries(), stalled);
+        }
+        return new Clients.Ws(sc.oneBatteryEach() ? "/ws?batteries=" + sc.batteryOf(i) : "/ws", stalled);
+    }
+
+    private static Result failed(Scenario sc, Target t, double rate, String error) {
+        return new Result(sc, t, rate, 0, 0, 0, 0, 0, null, sc.clients(), 0, null, 0, -1, -1, -1, -1, -1, -1,
+                0, 0, 0, 0, 1, 0, error);
+    }
+
+    private static void sleepUntil(long nanos) throws InterruptedException {
+        long left;
+        while ((left = nanos - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+
+    static String oneLine(Result r) {
+        return String.format("delivered %d/%d (%.4f%%) p50 %.2f p99 %.2f p99.9 %.2f max %.2f ms, connect p99 %.1f ms "
+                        + "(%d/%d in %.2f s), rss/conn %.1f KB, heap/conn %.1f KB, srv cpu %.0f%% (%.2f s/Mframe), "
+                        + "redis %.0f%%, clients %.0f%%, bench %.0f%%, writer lag %.1f ms%s",
+                r.delivered(), r.expected(), 100 * r.deliveryRatio(), r.pMs(50), r.pMs(99), r.pMs(99.9), r.maxMs(),
+                r.connectMs(99), r.connected(), r.attempted(), r.connectWallSeconds(), r.rssPerConnKb(),
+                r.heapPerConnKb(), r.serverCpuPercent(), r.cpuPerMillionFrames(), r.redisCpuPercent(),
+                r.clientCpuPercent(), r.benchCpuPercent(), r.writerMaxLagMs(),
+                r.error() == null ? "" : " ERROR " + r.error());
+    }
+
+    static void log(String fmt, Object... args) {
+        System.out.printf("[%tT] %s%n", System.currentTimeMillis(), String.format(fmt, args));
+        System.out.flush();
+    }
+
+    static Path write(Path p, String s) throws IOException {
+        Files.createDirectories(p.toAbsolutePath().getParent());
+        return Files.writeString(p, s);
+    }
+}

@@ -1,0 +1,91 @@
+package io.bess.bench.load;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One thing under test, started fresh per scenario against its own Redis. */
+public enum Target {
+    RAW("raw Redis"), PEER("Node peer"), SERVICE("service");
+
+    public final String label;
+
+    Target(String label) {
+        this.label = label;
+    }
+
+    /** Whether the target honours {@code ?batteries=} (the Node peer sends every battery to everyone). */
+    public boolean filters() {
+        return this != PEER;
+    }
+
+    /** Paths and options the targets need. */
+    public record Env(String redisServer, String javaHome, Path serviceJar, Path serviceDir, Path peerDir,
+                      List<String> serviceJvmOptions, Path logDir) { }
+
+    /** A running Redis plus, except for RAW, the server under test. */
+    public record Running(Target target, Process redis, int redisPort, Process server, int port) {
+        /** The process whose memory and CPU are "the server's" (Redis itself for RAW). */
+        public long serverPid() {
+            return server == null ? redis.pid() : server.pid();
+        }
+
+        public boolean isJava() {
+            return target == SERVICE;
+        }
+    }
+
+    public static Process startRedis(Env env, int port, String tag) throws IOException, InterruptedException {
+        Path log = env.logDir().resolve(tag + "-redis.log");
+        Process p = Procs.start(List.of(env.redisServer(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--maxclients", "19000", "--protected-mode", "no",
+                "--daemonize", "no", "--tcp-backlog", "4096"), Map.of(), env.logDir().toFile(), log);
+        Procs.awaitPort(p, port, 10_000, log);
+        return p;
+    }
+
+    public Running start(Env env, String tag) throws IOException, InterruptedException {
+        int redisPort = Procs.freePort();
+        Process redis = startRedis(env, redisPort, tag);
+        if (this == RAW) {
+            return new Running(this, redis, redisPort, null, redisPort);
+        }
+        int port = Procs.freePort();
+        Map<String, String> vars = Map.of("REDIS_HOST", "127.0.0.1", "REDIS_PORT", Integer.toString(redisPort),
+                "WS_HOST", "127.0.0.1", "WS_PORT", Integer.toString(port), "SIMULATOR", "off");
+        Path log = env.logDir().resolve(tag + "-" + name().toLowerCase() + ".log");
+        Process server;
+        if (this == PEER) {
+            server = Procs.start(List.of("node", "server.js"), vars, env.peerDir().toFile(), log);
+        } else {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(env.javaHome() + "/bin/java");
+            cmd.addAll(env.serviceJvmOptions());
+            cmd.add("-jar");
+            cmd.add(env.serviceJar().toAbsolutePath().toString());
+            server = Procs.start(cmd, vars, env.serviceDir().toFile(), log);
+        }
+        try {
+            Procs.awaitPort(server, port, 60_000, log);
+        } catch (IOException e) {
+            Procs.stop(server);
+            Procs.stop(redis);
+            throw e;
+        }
+        return new Running(this, redis, redisPort, server, port);
+    }
+
+    public static void stop(Running r) {
+        if (r != null) {
+            Procs.stop(r.server());
+            Procs.stop(r.redis());
+        }
+    }
+
+    static File dir(Path p) {
+        return p.toFile();
+    }
+}
