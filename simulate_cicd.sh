@@ -86,7 +86,7 @@ if ((DOCKER)); then
     env_args=(-e "WS_PORT=$WS_PORT")
     while IFS='=' read -r name _; do
         env_args+=(-e "$name")
-    done < <(env | grep -E '^(REDIS|WS|SIM|AUTH|ORIGIN|LOG)_[A-Z0-9_]*=' | grep -v '^WS_PORT=' || true)
+    done < <(env | grep -E '^(REDIS_[A-Z]+|WS_[A-Z_]+|SIMULATOR[A-Z_]*)=' | grep -v '^WS_PORT=' || true)
     docker run -d --name "$CONTAINER_NAME" --network host "${env_args[@]}" "$IMAGE_NAME" >/dev/null
 else
     step "3/4 image: jlink runtime image (mvn -Pjlink -DskipTests package -> target/jlink-image)"
