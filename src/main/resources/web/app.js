@@ -10,6 +10,7 @@
 
 (() => {
   const WINDOW_MS = 3 * 60 * 1000;     // sparkline time window
+  const MIN_SPAN_MS = 30 * 1000;       // until 3 minutes of data exist, the charts span what there is (>= 30 s)
   const BUCKET_MS = 500;               // one sample per battery per bucket: the newest one wins
   const SERIES_CAPACITY = Math.ceil(WINDOW_MS / BUCKET_MS) + 8;
   const DRAW_INTERVAL_MS = 250;        // sparklines: at most 4 redraws/s
@@ -36,7 +37,7 @@
   const template = $('card-template');
   const ui = {
     count: $('stat-count'), rate: $('stat-rate'), p50: $('stat-p50'), p95: $('stat-p95'),
-    conn: $('conn'), connText: $('conn-text'), empty: $('empty'), filter: $('filter'),
+    span: $('legend-window'), conn: $('conn'), connText: $('conn-text'), empty: $('empty'), filter: $('filter'),
     banner: $('banner'), bannerText: $('banner-text'), bannerClose: $('banner-close'),
   };
   const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -99,6 +100,7 @@
   }
 
   const batteries = new Map();   // id -> Battery
+  let firstSampleAt = 0;         // performance.now() of the page's first battery sample
   const sortedIds = [];          // ids that have a card, ascending
   const dirty = new Set();       // batteries whose card text must be refreshed
   const pendingCards = [];       // batteries that have no card yet
@@ -142,6 +144,7 @@
     if (!snapshot && typeof ts === 'number' && typeof b.state.timestamp === 'number' && ts < b.state.timestamp) return;
     Object.assign(b.state, value);
     b.lastSeen = now;
+    if (!firstSampleAt) firstSampleAt = now;
     b.series.push(now, {
       voltage: num(value.voltage), current: num(value.current),
       temperature: num(value.temperature) / 10, soc: num(value.state_of_charge),
@@ -363,11 +366,12 @@
     b.lastDrawn = now;
 
     const series = b.series;
-    const since = now - WINDOW_MS;
+    const span = chartSpan(now);
+    const since = now - span;
     const pad = 4;
     const gap = 3;
     const laneH = (h - 2 * pad - gap * (LANES.length - 1)) / LANES.length;
-    const xOf = (t) => w - 3 - ((now - t) / WINDOW_MS) * (w - 6);
+    const xOf = (t) => w - 3 - ((now - t) / span) * (w - 6);
 
     LANES.forEach((lane, li) => {
       const data = series.fields[lane.name];
@@ -412,6 +416,20 @@
     });
   }
 
+  /** Time span of every chart: the full window once it has data, until then what there is (all cards alike). */
+  function chartSpan(now) {
+    if (!firstSampleAt) return WINDOW_MS;
+    return Math.min(WINDOW_MS, Math.max(MIN_SPAN_MS, now - firstSampleAt));
+  }
+
+  function describeSpan(ms) {
+    const seconds = Math.round(ms / 1000);
+    if (seconds < 60) return `last ${seconds} s`;
+    const minutes = Math.floor(seconds / 60);
+    const rest = seconds % 60;
+    return rest ? `last ${minutes} min ${rest} s` : `last ${minutes} minute${minutes > 1 ? 's' : ''}`;
+  }
+
   // Sparklines scroll with time even when no frame arrives.
   setInterval(() => { if (onScreen.size) requestFlush(); }, DRAW_INTERVAL_MS);
 
@@ -425,6 +443,7 @@
     const perSecond = full.reduce((a, c) => a + c, 0) / full.length;
     ui.rate.textContent = perSecond >= 100 ? String(Math.round(perSecond)) : perSecond.toFixed(1);
     ui.count.textContent = String(batteries.size);
+    ui.span.textContent = describeSpan(chartSpan(now));
 
     const recent = [];
     const cap = latencies.value.length;
