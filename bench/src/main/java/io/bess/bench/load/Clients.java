@@ -147,7 +147,7 @@ public final class Clients implements AutoCloseable {
 
     /** Figures after stop. */
     public record Totals(Histogram latencyMicros, long delivered, long deliveredAll, long unparsed, long closedByPeer,
-                         int stillOpen) { }
+                         int stillOpen, long duplicates) { }
 
     /** Stops the loops, closes every socket (RST, so no TIME_WAIT piles up), merges the figures. */
     public Totals stop() throws InterruptedException {
@@ -156,7 +156,9 @@ public final class Clients implements AutoCloseable {
         long all = 0;
         long unparsed = 0;
         long closed = 0;
+        long dup = 0;
         for (Loop l : loops) {
+            dup += l.duplicates;
             l.stop();
             h.add(l.latency);
             delivered += l.delivered;
@@ -173,7 +175,7 @@ public final class Clients implements AutoCloseable {
         for (Loop l : loops) {
             l.closeAll();
         }
-        return new Totals(h, delivered, all, unparsed, closed, open);
+        return new Totals(h, delivered, all, unparsed, closed, open, dup);
     }
 
     @Override

@@ -16,6 +16,9 @@ abstract class Conn {
     boolean failed;
     boolean closedByPeer;
     private ByteBuffer pending;
+    /** Measured updates already received (by seq - measureFromSeq), to count each update once. */
+    java.util.BitSet seen;
+    Schedule seenFor;
 
     /** TCP is up: send whatever opens the conversation. */
     abstract void onConnected() throws IOException;

@@ -31,6 +31,7 @@ final class Loop implements Runnable {
     long delivered;            // update frames for measured seqs
     long deliveredAll;         // any update frame
     long unparsed;             // update frames without a sequence
+    long duplicates;           // measured updates received a second time (a server re-read a newer state)
     long closedByPeer;
     volatile long progress;    // == delivered, published once per read
 
@@ -68,11 +69,21 @@ final class Loop implements Runnable {
         }
     }
 
-    /** Records one update frame for {@code seq}, received at {@code now}. */
-    void record(long seq, long now) {
+    /** Records one update frame for {@code seq}, received at {@code now}; each update counts once per client. */
+    void record(Conn c, long seq, long now) {
         deliveredAll++;
         Schedule s = schedule;
         if (s != null && s.measured(seq)) {
+            int idx = (int) (seq - s.measureFromSeq());
+            if (c.seenFor != s) {
+                c.seen = new java.util.BitSet((int) s.measuredCount());
+                c.seenFor = s;
+            }
+            if (c.seen.get(idx)) {
+                duplicates++;
+                return;
+            }
+            c.seen.set(idx);
             delivered++;
             long micros = Math.max(0, (now - s.due(seq) + 999) / 1000);
             latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));

@@ -109,6 +109,22 @@ public final class Procs {
         }
     }
 
+    /** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
+    public static double machineBusySeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                if (i != 4 && i != 5) { // idle, iowait
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** Used heap in KB after a full GC, via jcmd; -1 when not a JVM or jcmd fails. */
     public static long heapUsedAfterGcKb(String javaHome, long pid) {
         try {

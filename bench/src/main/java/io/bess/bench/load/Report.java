@@ -43,7 +43,9 @@ final class Report {
             new Row("Redis CPU % of a core", Result::redisCpuPercent, "%.1f", true),
             new Row("bench client loops CPU %", Result::clientCpuPercent, "%.1f", false),
             new Row("bench process CPU % (clients+writer)", Result::benchCpuPercent, "%.1f", false),
+            new Row("other processes' CPU % (noise)", Result::otherCpuPercent, "%.1f", false),
             new Row("writer max lag ms", Result::writerMaxLagMs, "%.2f", false),
+            new Row("duplicate frames (same update twice)", r -> r.duplicates(), "%.0f", false),
             new Row("connections closed by server", r -> r.closedByServer(), "%.0f", false));
 
     static void write(Path dir, Map<String, List<Result>> all, List<Target> targets, String args, double seconds,
@@ -66,7 +68,9 @@ final class Report {
                   keeps no payload). Raw Redis: the same engine speaking RESP `SUBSCRIBE`.
                 - Each target gets a fresh Redis (7.x, loopback) and a fresh server; targets run one after another
                   on the same machine, so they never compete for the 2 cores. Warm-up, then the measure window;
-                  only updates due inside the window count, and late frames are waited for (3 s of silence).
+                  only updates due inside the window count, each at most once per client (a repeat is counted as a
+                  duplicate), and late frames are waited for until 3 s of silence or 5 s after the window.
+                  "other processes" is the machine's busy CPU (/proc/stat) minus the server, its Redis and the bench.
                 - Memory: VmRSS from /proc/<pid>/status before connecting and 1 s after the last connect (per
                   connection = delta / connections); heap via `jcmd GC.run` + `GC.heap_info` (service only).
                   CPU: utime+stime from /proc/<pid>/stat over the window. For raw Redis the "server" is Redis.

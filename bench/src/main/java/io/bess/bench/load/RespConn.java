@@ -146,7 +146,7 @@ final class RespConn extends Conn {
                 long k = perBattery[battery]++;
                 Schedule s = loop.schedule;
                 if (s != null) {
-                    loop.record(s.seqOf(battery, k), now);
+                    loop.record(this, s.seqOf(battery, k), now);
                 }
             } else if (kind == 's' && ++confirmed == channels) {
                 markReady(now);

@@ -4,13 +4,14 @@ import org.HdrHistogram.Histogram;
 
 /** Everything measured for one (scenario, target, rate). */
 public record Result(Scenario scenario, Target target, double rate,
-                     long published, long expected, long delivered, long unparsed, long closedByServer,
+                     long published, long expected, long delivered, long unparsed, long duplicates, long closedByServer,
                      Histogram latencyMicros,
                      int attempted, int connected, Histogram connectMicros, double connectWallSeconds,
                      long rssBeforeKb, long rssConnectedKb, long rssMeasureStartKb, long rssMeasureEndKb,
                      long heapBeforeKb, long heapConnectedKb,
                      double serverCpuSeconds, double redisCpuSeconds, double benchCpuSeconds,
-                     double clientLoopCpuSeconds, double windowSeconds, double writerMaxLagMs, String error) {
+                     double clientLoopCpuSeconds, double otherCpuSeconds, double windowSeconds, double writerMaxLagMs,
+                     String error) {
 
     public double deliveryRatio() {
         return expected == 0 ? Double.NaN : (double) delivered / expected;
@@ -56,6 +57,11 @@ public record Result(Scenario scenario, Target target, double rate,
 
     public double benchCpuPercent() {
         return 100 * benchCpuSeconds / windowSeconds;
+    }
+
+    /** CPU used during the window by processes other than the server, its Redis and the bench (noise). */
+    public double otherCpuPercent() {
+        return 100 * otherCpuSeconds / windowSeconds;
     }
 
     public double clientCpuPercent() {

@@ -166,12 +166,14 @@ public final class Suite {
                 double redis0 = Procs.cpuSeconds(r.redis().pid());
                 double bench0 = Procs.cpuSeconds(ProcessHandle.current().pid());
                 long loops0 = clients.loopCpuNanos();
+                double machine0 = Procs.machineBusySeconds();
                 long rssA = Procs.rssKb(pid);
                 sleepUntil(s.measureEndNanos());
                 double srv1 = Procs.cpuSeconds(pid);
                 double redis1 = Procs.cpuSeconds(r.redis().pid());
                 double bench1 = Procs.cpuSeconds(ProcessHandle.current().pid());
                 long loops1 = clients.loopCpuNanos();
+                double machine1 = Procs.machineBusySeconds();
                 long rssB = Procs.rssKb(pid);
                 double window = (s.measureEndNanos() - s.measureStartNanos()) / 1e9;
                 writer.join(30_000);
@@ -180,10 +182,12 @@ public final class Suite {
                 for (long q = s.measureFromSeq(); q < s.measureToSeq(); q++) {
                     expected += sc.recipients(t, s.battery(q));
                 }
-                // stragglers: wait until everything measured arrived, or 3 s of no news
+                // stragglers: wait until everything measured arrived, 3 s of no news, or 5 s after the window
                 long lastProgress = -1;
                 long quietSince = System.nanoTime();
-                while (clients.progress() < expected && System.nanoTime() - quietSince < 3_000_000_000L) {
+                long drainEnd = System.nanoTime() + 5_000_000_000L;
+                while (clients.progress() < expected && System.nanoTime() - quietSince < 3_000_000_000L
+                        && System.nanoTime() < drainEnd) {
                     long p = clients.progress();
                     if (p != lastProgress) {
                         lastProgress = p;
@@ -197,11 +201,13 @@ public final class Suite {
                 if (cr.connected() < cr.attempted()) {
                     err = (err == null ? "" : err + "; ") + (cr.attempted() - cr.connected()) + " clients failed to connect";
                 }
+                double ours = (srv1 - srv0) + (t == Target.RAW ? 0 : redis1 - redis0) + (bench1 - bench0);
                 return new Result(sc, t, sc.rate(), s.measuredCount(), expected, tot.delivered(), tot.unparsed(),
-                        tot.closedByPeer(), tot.latencyMicros(), cr.attempted(), cr.connected() + stalledConnected,
+                        tot.duplicates(), tot.closedByPeer(), tot.latencyMicros(), cr.attempted(), cr.connected() + stalledConnected,
                         cr.connectMicros(), cr.wallSeconds(), rss0, rss1, rssA, rssB, heap0, heap1,
                         srv1 - srv0, t == Target.RAW ? srv1 - srv0 : redis1 - redis0, bench1 - bench0,
-                        (loops1 - loops0) / 1e9, window, pub.maxLagNanos() / 1e6, err);
+                        (loops1 - loops0) / 1e9, Math.max(0, (machine1 - machine0) - ours), window,
+                        pub.maxLagNanos() / 1e6, err);
             } finally {
                 clients.close();
                 pub.awaitReplies(10_000);
@@ -219,8 +225,8 @@ public final class Suite {
     }
 
     private static Result failed(Scenario sc, Target t, double rate, String error) {
-        return new Result(sc, t, rate, 0, 0, 0, 0, 0, null, sc.clients(), 0, null, 0, -1, -1, -1, -1, -1, -1,
-                0, 0, 0, 0, 1, 0, error);
+        return new Result(sc, t, rate, 0, 0, 0, 0, 0, 0, null, sc.clients(), 0, null, 0, -1, -1, -1, -1, -1, -1,
+                0, 0, 0, 0, 0, 1, 0, error);
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {
@@ -233,11 +239,11 @@ public final class Suite {
     static String oneLine(Result r) {
         return String.format("delivered %d/%d (%.4f%%) p50 %.2f p99 %.2f p99.9 %.2f max %.2f ms, connect p99 %.1f ms "
                         + "(%d/%d in %.2f s), rss/conn %.1f KB, heap/conn %.1f KB, srv cpu %.0f%% (%.2f s/Mframe), "
-                        + "redis %.0f%%, clients %.0f%%, bench %.0f%%, writer lag %.1f ms%s",
+                        + "redis %.0f%%, clients %.0f%%, bench %.0f%%, other procs %.0f%%, writer lag %.1f ms, dup %d%s",
                 r.delivered(), r.expected(), 100 * r.deliveryRatio(), r.pMs(50), r.pMs(99), r.pMs(99.9), r.maxMs(),
                 r.connectMs(99), r.connected(), r.attempted(), r.connectWallSeconds(), r.rssPerConnKb(),
                 r.heapPerConnKb(), r.serverCpuPercent(), r.cpuPerMillionFrames(), r.redisCpuPercent(),
-                r.clientCpuPercent(), r.benchCpuPercent(), r.writerMaxLagMs(),
+                r.clientCpuPercent(), r.benchCpuPercent(), r.otherCpuPercent(), r.writerMaxLagMs(), r.duplicates(),
                 r.error() == null ? "" : " ERROR " + r.error());
     }
 

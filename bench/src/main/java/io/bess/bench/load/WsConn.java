@@ -227,7 +227,7 @@ final class WsConn extends Conn {
             return;
         }
         if (seqFound) {
-            loop.record(seqValue, now);
+            loop.record(this, seqValue, now);
         } else {
             loop.deliveredAll++;
             loop.unparsed++;

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs the end-to-end bench: bench/run.sh [scenario...]   (latency fanout many saturate slow; default: all)
+# Env: TARGETS=raw,peer,service  MEASURE=10 (seconds per window)  SERVICE_OPTS="-Xmx..." (service JVM options)
+#      JAVA_HOME (JDK 21+, default Temurin 25)  PEER_DIR (where the Node peer gets npm-installed)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+[ -x "$JAVA_HOME/bin/java" ] || { echo "JAVA_HOME=$JAVA_HOME has no bin/java (need JDK 21+)" >&2; exit 1; }
+export PATH="$JAVA_HOME/bin:$PATH"
+targets="${TARGETS:-raw,peer,service}"
+scenarios="latency,fanout,many,saturate,slow"
+[ $# -gt 0 ] && scenarios="$(IFS=,; echo "$*")"
+
+# 10,000 clients plus 10,000 server sockets: raise the soft fd limit to the hard one (20000 here).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 12000 ]; then
+  echo "warning: open-file limit $(ulimit -n) is below what 'many' needs (10,000 sockets per process)" >&2
+fi
+
+# Redis: Debian's redis-server, installed when missing; else the binary inside embedded-redis.
+redis="$(command -v redis-server || true)"
+if [ -z "$redis" ] && command -v apt-get >/dev/null; then
+  (apt-get install -y redis-server >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y redis-server >/dev/null 2>&1; }) || true
+  redis="$(command -v redis-server || true)"
+fi
+if [ -z "$redis" ]; then
+  jar="$(find "$HOME/.m2/repository/com/github/codemonstur/embedded-redis" -name '*.jar' 2>/dev/null | head -1)"
+  if [ -n "$jar" ]; then
+    mkdir -p "$here/target/redis"
+    entry="$(unzip -Z1 "$jar" | grep -i 'linux' | grep -iv arm | grep -i 'redis-server' | head -1)"
+    unzip -o -q -j "$jar" "$entry" -d "$here/target/redis" && redis="$here/target/redis/$(basename "$entry")" && chmod +x "$redis"
+  fi
+fi
+[ -n "$redis" ] || { echo "no redis-server: apt-get install redis-server" >&2; exit 1; }
+
+# Node peer: copied out of shared/ (read-only) and npm-installed once.
+if [[ ",$targets," == *",peer,"* ]]; then
+  peer="${PEER_DIR:-${TMPDIR:-/tmp}/wsms-bench-peer}"
+  src="$root/../shared/peers/node-ws-redis"
+  [ -d "$src" ] || src="/work/shared/peers/node-ws-redis"
+  if [ ! -d "$peer/node_modules/ws" ]; then
+    mkdir -p "$peer" && cp "$src"/package.json "$src"/server.js "$peer"/ && chmod -R u+w "$peer"
+    (cd "$peer" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+else
+  peer=/nonexistent
+fi
+
+# The service jar, built when missing; then the bench.
+# (rebuilt when a source or the pom is newer than the jar; SKIP_SERVICE_BUILD=1 uses the jar as it is)
+jar="$root/target/websocket-server-ms.jar"
+if [[ ",$targets," == *",service,"* ]] && [ -z "${SKIP_SERVICE_BUILD:-}" ]; then
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+    mvn -f "$root/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
+  fi
+  [ -f "$jar" ] || { echo "service build failed: no $jar" >&2; exit 1; }
+fi
+mvn -f "$here/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
+[ -f "$here/target/bench.jar" ] || { echo "bench build failed" >&2; exit 1; }
+
+cd "$here"
+exec "$JAVA_HOME/bin/java" -Xms1g -Xmx2g -XX:+UseParallelGC -jar "$here/target/bench.jar" \
+  --scenarios "$scenarios" --targets "$targets" --measure "${MEASURE:-10}" --out "$here" \
+  --service-jar "$root/target/websocket-server-ms.jar" --service-dir "$root" --peer-dir "$peer" \
+  --java-home "$JAVA_HOME" --redis-server "$redis" --service-opts "${SERVICE_OPTS:-}"
