@@ -81,6 +81,11 @@ log "/observe/health answered 200"
 
 "${PROBE[@]}" snapshot "ws://127.0.0.1:$PORT/ws" 30 || fail "no WebSocket snapshot with simulated batteries"
 
+# A module missing from the jlink list shows up as a class that cannot be loaded, often only in the log.
+if grep -nE 'NoClassDefFoundError|ClassNotFoundException|ServiceConfigurationError|Module .* not found' "$LOG"; then
+    fail "the log shows a class that could not be loaded: a module may be missing from jlink.modules in pom.xml"
+fi
+
 stop_service
 for child in $CHILDREN; do
     if kill -0 "$child" 2>/dev/null; then
