@@ -1,0 +1,197 @@
+package io.bess.wsms;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+
+import io.bess.wsms.config.Settings;
+import io.bess.wsms.hub.FrameEncoder;
+import io.bess.wsms.hub.Hub;
+import io.bess.wsms.hub.SlowClientReaper;
+import io.bess.wsms.observe.RedisHealthCheck;
+import io.bess.wsms.observe.ServiceMetrics;
+import io.bess.wsms.redis.EmbeddedRedis;
+import io.bess.wsms.redis.FleetWatcher;
+import io.bess.wsms.redis.RedisConnector;
+import io.bess.wsms.redis.RedisStatus;
+import io.bess.wsms.redis.RedisStore;
+import io.bess.wsms.redis.RedisTelemetryWriter;
+import io.bess.wsms.redis.Subscriptions;
+import io.bess.wsms.redis.UpdateRelay;
+import io.bess.wsms.sim.BatterySimulator;
+import io.bess.wsms.web.BatteryApi;
+import io.bess.wsms.web.UpgradeGate;
+import io.bess.wsms.web.WebSocketRoutes;
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.helidon.webserver.staticcontent.StaticContentService;
+import io.helidon.webserver.websocket.WsConfig;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The running service: every component, started in dependency order and stopped in reverse. Tests start it the
+ * same way {@link Main} does.
+ */
+public final class Service implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(Service.class.getName());
+    /** How long clients get to receive their close frame (1001) before the server stops. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+
+    private final Deque<AutoCloseable> stopOrder = new ArrayDeque<>();
+    private final Hub hub;
+    private final RedisStatus redisStatus;
+    private final Subscriptions subscriptions;
+    private final Settings settings;
+    private final RedisConnector connector;
+    private final RedisClient client;
+    private WebServer server;
+
+    private Service(Settings settings) {
+        this.settings = settings;
+        this.redisStatus = new RedisStatus();
+        this.connector = new RedisConnector(settings.redis());
+        connector.verify();
+        this.client = connector.pooledClient();
+        stopOrder.push(client::close);
+        this.subscriptions = new Subscriptions(connector, redisStatus);
+        stopOrder.push(subscriptions::stopAll);
+        this.hub = new Hub(subscriptions);
+    }
+
+    /**
+     * Starts Redis (embedded, when no host is set), the simulator (when it runs) and the server.
+     *
+     * @param settings     validated settings
+     * @param serverConfig the {@code server} config node, for Helidon's own listener settings
+     * @return the running service
+     */
+    public static Service start(Settings settings, Config serverConfig) {
+        EmbeddedRedis embedded = null;
+        Settings effective = settings;
+        if (settings.redis().embedded()) {
+            embedded = EmbeddedRedis.start();
+            effective = settings.withRedis(settings.redis().at(embedded.host(), embedded.port()));
+            LOGGER.log(Level.INFO, "No REDIS_HOST given: started an embedded Redis at " + embedded.host() + ":"
+                    + embedded.port());
+        }
+        try {
+            Service service = new Service(effective);
+            if (embedded != null) {
+                service.stopOrder.addLast(embedded);
+            }
+            service.run(serverConfig, settings.redis().embedded());
+            return service;
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    private void run(Config serverConfig, boolean embeddedRedis) {
+        RedisStore store = new RedisStore(client);
+        FrameEncoder encoder = new FrameEncoder();
+        ServiceMetrics metrics = new ServiceMetrics(hub::size, subscriptions::size, redisStatus::reconnects);
+        stopOrder.push(metrics);
+
+        subscriptions.deliverTo(new UpdateRelay(store, redisStatus, encoder, hub, metrics));
+        redisStatus.onRestored(hub::resyncAll);
+        FleetWatcher watcher = new FleetWatcher(store, redisStatus, hub, settings.ws().batteryPollInterval());
+        watcher.start();
+        stopOrder.push(watcher::stop);
+        SlowClientReaper reaper = new SlowClientReaper(hub, metrics, settings.ws().slowClientTimeout());
+        reaper.start();
+        stopOrder.push(reaper::stop);
+
+        UpgradeGate gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics);
+        server = WebServer.builder()
+                .config(serverConfig)
+                .host(settings.server().host())
+                .port(settings.server().port())
+                .shutdownHook(false)
+                .addProtocol(WsConfig.builder()
+                                     .name("websocket")
+                                     .maxFrameLength(settings.ws().maxFrameBytes())
+                                     .origins(Set.copyOf(settings.ws().allowedOrigins()))
+                                     .build())
+                .featuresDiscoverServices(false)
+                .addFeature(ObserveFeature.just(
+                        HealthObserver.builder()
+                                .details(true)
+                                .addCheck(new RedisHealthCheck(redisStatus::isUp, connector.where()))
+                                .build(),
+                        MetricsObserver.create()))
+                .routing(http -> http
+                        .addFilter(gate)
+                        .register("/api/batteries", new BatteryApi(store, encoder))
+                        .register("/", StaticContentService.builder("web").welcomeFileName("index.html").build()))
+                .addRouting(WebSocketRoutes.create(hub, store, encoder, metrics, settings.ws()))
+                .build()
+                .start();
+        LOGGER.log(Level.INFO, "WebSocket at ws://" + settings.server().host() + ":" + server.port()
+                + "/ws, dashboard at http://" + settings.server().host() + ":" + server.port()
+                + "/, Redis at " + connector.where());
+
+        if (settings.simulator().runs(embeddedRedis)) {
+            BatterySimulator simulator = new BatterySimulator(settings.simulator(), new RedisTelemetryWriter(client));
+            simulator.start();
+            stopOrder.push(simulator);
+        }
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    /** The Redis this service uses (the embedded one's place when embedded). */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The hub, for tests and diagnostics. */
+    Hub hub() {
+        return hub;
+    }
+
+    /** Channels subscribed now. */
+    int subscribedChannels() {
+        return subscriptions.size();
+    }
+
+    /**
+     * Graceful stop: every client gets a close frame with 1001 (going away), stuck ones are dropped after a short
+     * grace, then the server, the Redis connections and the embedded Redis stop.
+     */
+    @Override
+    public void close() {
+        hub.closeAll(1001, "server shutting down");
+        long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
+        while (hub.size() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        hub.sessions().forEach(session -> session.abort());
+        if (server != null) {
+            server.stop();
+        }
+        while (!stopOrder.isEmpty()) {
+            try {
+                stopOrder.pop().close();
+            } catch (Exception e) {
+                LOGGER.log(Level.DEBUG, "while stopping: " + e);
+            }
+        }
+        LOGGER.log(Level.INFO, "Stopped");
+    }
+}

@@ -1,0 +1,67 @@
+package io.bess.wsms.config;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The environment variables the service understands and the config keys they set.
+ * The first six are the pipeline's own names; the rest follow the same style.
+ * An explicit table (rather than Helidon's generic mapping) keeps {@code SIMULATOR=on} from clashing with the
+ * {@code simulator} config node and makes the README's table the whole truth.
+ */
+public final class EnvironmentMapping {
+    private static final Map<String, String> VARIABLE_TO_KEY = table();
+
+    private EnvironmentMapping() {
+    }
+
+    /**
+     * The variables of {@code source} that this service knows, as config keys.
+     *
+     * @param source environment variables or the entries of a {@code .env} file
+     * @return config key to value
+     */
+    public static Map<String, String> toConfigKeys(Map<String, String> source) {
+        Map<String, String> keys = new HashMap<>();
+        VARIABLE_TO_KEY.forEach((variable, key) -> {
+            String value = source.get(variable);
+            if (value != null) {
+                keys.put(key, value);
+            }
+        });
+        return keys;
+    }
+
+    /**
+     * The variable that sets a config key, for error messages.
+     *
+     * @param key config key
+     * @return the variable name, if there is one
+     */
+    static Optional<String> variableFor(String key) {
+        return VARIABLE_TO_KEY.entrySet().stream()
+                .filter(e -> e.getValue().equals(key))
+                .map(Map.Entry::getKey)
+                .findFirst();
+    }
+
+    private static Map<String, String> table() {
+        Map<String, String> t = new LinkedHashMap<>();
+        t.put("REDIS_HOST", "redis.host");
+        t.put("REDIS_PORT", "redis.port");
+        t.put("REDIS_DB", "redis.db");
+        t.put("REDIS_PASS", "redis.password");
+        t.put("REDIS_SSL", "redis.ssl");
+        t.put("WS_HOST", "server.host");
+        t.put("WS_PORT", "server.port");
+        t.put("WS_TOKEN", "ws.token");
+        t.put("WS_ALLOWED_ORIGINS", "ws.allowed-origins");
+        t.put("WS_MAX_CONNECTIONS", "ws.max-connections");
+        t.put("SIMULATOR", "simulator.enabled");
+        t.put("SIMULATOR_BATTERIES", "simulator.batteries");
+        t.put("SIMULATOR_RATE", "simulator.rate");
+        return Map.copyOf(t);
+    }
+}

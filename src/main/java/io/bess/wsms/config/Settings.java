@@ -1,0 +1,32 @@
+package io.bess.wsms.config;
+
+import io.helidon.config.Config;
+
+/**
+ * Every setting of the service, validated.
+ *
+ * @param server    listener
+ * @param redis     Redis connection
+ * @param ws        WebSocket rules
+ * @param simulator battery simulator
+ */
+public record Settings(ServerSettings server, RedisSettings redis, WsSettings ws, SimulatorSettings simulator) {
+    /**
+     * Reads and validates all settings.
+     *
+     * @param config root config
+     * @return the settings
+     * @throws SettingsException with one clear sentence when a value is wrong
+     */
+    public static Settings from(Config config) {
+        return new Settings(ServerSettings.from(config.get("server")),
+                            RedisSettings.from(config.get("redis")),
+                            WsSettings.from(config.get("ws")),
+                            SimulatorSettings.from(config.get("simulator")));
+    }
+
+    /** The same settings with Redis at another place (the embedded one). */
+    public Settings withRedis(RedisSettings newRedis) {
+        return new Settings(server, newRedis, ws, simulator);
+    }
+}

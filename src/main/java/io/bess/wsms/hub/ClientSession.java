@@ -1,0 +1,238 @@
+package io.bess.wsms.hub;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One connected client: its selection, its conflating outbox and its writer, the only thread that writes to its
+ * socket. A slow or dead client costs only its own writer and its own bounded outbox.
+ */
+public final class ClientSession {
+    private static final System.Logger LOGGER = System.getLogger(ClientSession.class.getName());
+    private static final long RETRY_SNAPSHOT_NANOS = Duration.ofSeconds(1).toNanos();
+
+    private final Transport transport;
+    private final SnapshotSource snapshots;
+    private final FrameEncoder encoder;
+    private final DeliveryMetrics metrics;
+    private final long pingIntervalNanos;
+    private final Outbox outbox = new Outbox();
+    /** Per battery, the device timestamp last written; touched by the writer thread only. */
+    private final Map<Integer, Long> lastSent = new HashMap<>();
+    private volatile Selection selection;
+    private volatile long lastHeardNanos = System.nanoTime();
+    /** When the current write started, 0 while the writer is not writing. */
+    private volatile long writeStartedNanos;
+    private long lastPingNanos = System.nanoTime();
+
+    /**
+     * Creates a session; {@link Hub#register} starts its writer.
+     *
+     * @param transport    the client's socket
+     * @param selection    batteries the client wants at first
+     * @param snapshots    where snapshot frames are read from
+     * @param encoder      frame encoder
+     * @param metrics      delivery metrics
+     * @param pingInterval how often to ping the client
+     */
+    public ClientSession(Transport transport, Selection selection, SnapshotSource snapshots, FrameEncoder encoder,
+                         DeliveryMetrics metrics, Duration pingInterval) {
+        this.transport = transport;
+        this.selection = selection;
+        this.snapshots = snapshots;
+        this.encoder = encoder;
+        this.metrics = metrics;
+        this.pingIntervalNanos = pingInterval.toNanos();
+        outbox.requestSnapshot(SnapshotRequest.WHOLE);
+    }
+
+    /** The batteries this client wants. */
+    public Selection selection() {
+        return selection;
+    }
+
+    /**
+     * Queues a frame for this client; never blocks or throws.
+     *
+     * @param frame an update of a battery in this client's selection
+     * @return what happened to it
+     */
+    public OfferResult offer(Frame frame) {
+        OfferResult result = outbox.offer(frame);
+        if (result == OfferResult.CONFLATED) {
+            metrics.frameConflated();
+        }
+        return result;
+    }
+
+    /**
+     * Queues an error frame; extras beyond a small bound are dropped.
+     *
+     * @param json the error frame
+     */
+    public void notice(String json) {
+        outbox.notice(json);
+    }
+
+    /**
+     * Asks for a snapshot frame before further updates.
+     *
+     * @param request which batteries
+     */
+    public void requestSnapshot(SnapshotRequest request) {
+        outbox.requestSnapshot(request);
+    }
+
+    /** Records that the client sent something (a frame or a pong): it is alive. */
+    public void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    /**
+     * Closes the client from the server side with a close frame, sent by its writer.
+     *
+     * @param code   close code
+     * @param reason reason text
+     */
+    public void close(int code, String reason) {
+        outbox.close(code, reason);
+    }
+
+    /** Drops the connection at once, unblocking a writer stuck on a peer that stopped reading. */
+    public void abort() {
+        transport.abort();
+    }
+
+    /** Whether the client is being closed. */
+    public boolean closing() {
+        return outbox.closing();
+    }
+
+    /**
+     * How long the writer has been stuck in one write.
+     *
+     * @param nowNanos {@link System#nanoTime()}
+     * @return nanoseconds, 0 when not writing
+     */
+    public long stalledNanos(long nowNanos) {
+        long started = writeStartedNanos;
+        return started == 0 ? 0 : nowNanos - started;
+    }
+
+    /** Number of battery states waiting for the writer (bounded by the selection's size). */
+    public int pending() {
+        return outbox.pendingUpdates();
+    }
+
+    void select(Selection next) {
+        selection = next;
+        outbox.discardIf(battery -> !next.includes(battery));
+    }
+
+    /** The writer loop: runs on its own virtual thread until the connection ends. */
+    void write(Runnable onEnd) {
+        try {
+            while (true) {
+                long untilPing = pingIntervalNanos - (System.nanoTime() - lastPingNanos);
+                Outbox.Batch batch = outbox.await(Math.max(untilPing, 1));
+                if (batch.close() != null) {
+                    transport.close(batch.close().code(), batch.close().reason());
+                    return;
+                }
+                if (batch.snapshot() != null && !sendSnapshot(batch.snapshot())) {
+                    // Redis is down: keep the request and try again shortly; the queued updates are dropped
+                    // because the snapshot, sent first, will carry states at least as new
+                    outbox.requestSnapshot(batch.snapshot());
+                    Thread.sleep(Duration.ofNanos(RETRY_SNAPSHOT_NANOS));
+                    continue;
+                }
+                for (String notice : batch.notices()) {
+                    timedSend(notice);
+                }
+                for (Frame frame : batch.updates()) {
+                    sendUpdate(frame);
+                }
+                keepAlive();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TransportException e) {
+            LOGGER.log(Level.DEBUG, () -> transport + " connection ended: " + e.getCause());
+        } finally {
+            outbox.close(1000, "");
+            onEnd.run();
+        }
+    }
+
+    private boolean sendSnapshot(SnapshotRequest request) {
+        List<BatteryState> states;
+        try {
+            Selection current = selection;
+            List<BatteryState> read = request.whole() && current.all()
+                    ? snapshots.readAll()
+                    : snapshots.read(request.whole() ? current.ids() : request.batteries());
+            states = read.stream().filter(s -> current.includes(s.id())).toList();
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.DEBUG, () -> transport + " snapshot postponed: " + e);
+            return false;
+        }
+        timedSend(encoder.snapshot(states));
+        // a snapshot is authoritative: later frames are compared with what it showed
+        for (BatteryState state : states) {
+            lastSent.put(state.id(), FrameEncoder.deviceTimestamp(state.fields()));
+        }
+        return true;
+    }
+
+    private void sendUpdate(Frame frame) {
+        if (!selection.includes(frame.battery())) {
+            return;
+        }
+        if (frame.ordered()) {
+            Long last = lastSent.get(frame.battery());
+            // never an older state after a newer one; an equal one is a duplicate of what the client has
+            if (last != null && last != Frame.NO_TIMESTAMP && frame.deviceTimestamp() <= last) {
+                return;
+            }
+        }
+        timedSend(frame.json());
+        lastSent.put(frame.battery(), frame.deviceTimestamp());
+        metrics.frameSent(System.nanoTime() - frame.receivedNanos());
+    }
+
+    private void keepAlive() {
+        long now = System.nanoTime();
+        if (now - lastPingNanos < pingIntervalNanos) {
+            return;
+        }
+        if (now - lastHeardNanos > 2 * pingIntervalNanos) {
+            metrics.clientClosed("keepalive");
+            outbox.close(1008, "no answer to pings");
+            return;
+        }
+        lastPingNanos = now;
+        writeStartedNanos = now;
+        try {
+            transport.ping();
+        } finally {
+            writeStartedNanos = 0;
+        }
+    }
+
+    private void timedSend(String text) {
+        writeStartedNanos = System.nanoTime();
+        try {
+            transport.send(text);
+        } finally {
+            writeStartedNanos = 0;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return transport.toString();
+    }
+}

@@ -1,0 +1,19 @@
+package io.bess.wsms.hub;
+
+/**
+ * One encoded update of one battery, shared by every client that receives it.
+ *
+ * @param battery         battery id
+ * @param deviceTimestamp the hash's {@code timestamp} (epoch ms), or {@link #NO_TIMESTAMP} when it is not an integer
+ * @param json            the text frame, encoded once
+ * @param receivedNanos   {@link System#nanoTime()} when the publish was received, for the delivery-delay metric
+ */
+public record Frame(int battery, long deviceTimestamp, String json, long receivedNanos) {
+    /** Marks a frame whose device timestamp is missing or not an integer: it cannot be ordered. */
+    public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+
+    /** Whether this frame carries a usable device timestamp. */
+    public boolean ordered() {
+        return deviceTimestamp != NO_TIMESTAMP;
+    }
+}

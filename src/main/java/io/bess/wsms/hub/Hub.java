@@ -1,0 +1,179 @@
+package io.bess.wsms.hub;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Who wants which battery. Fans each encoded frame out to the interested clients' outboxes and keeps the
+ * upstream subscriptions equal to the batteries someone wants (subscribe on first interest, unsubscribe when the
+ * last interested client leaves). Does no network work itself.
+ */
+public final class Hub {
+    private final ChannelInterest interest;
+    private final Object lock = new Object();
+    private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Clients of "every battery": copy-on-write because fan-out reads it far more often than clients come and go. */
+    private final List<ClientSession> everyBattery = new CopyOnWriteArrayList<>();
+    private final Map<Integer, List<ClientSession>> byBattery = new ConcurrentHashMap<>();
+    private Set<Integer> known = Set.of();
+
+    /**
+     * Creates a hub.
+     *
+     * @param interest keeps the upstream subscriptions
+     */
+    public Hub(ChannelInterest interest) {
+        this.interest = interest;
+    }
+
+    /**
+     * Offers one frame to every client that wants its battery.
+     *
+     * @param frame an encoded update
+     */
+    public void publish(Frame frame) {
+        List<ClientSession> explicit = byBattery.get(frame.battery());
+        if (explicit != null) {
+            for (ClientSession session : explicit) {
+                session.offer(frame);
+            }
+        }
+        for (ClientSession session : everyBattery) {
+            if (session.selection().includes(frame.battery())) {
+                session.offer(frame);
+            }
+        }
+    }
+
+    /**
+     * Adds a client and starts its writer, which sends its snapshot first. Registering before the snapshot is read
+     * means no update can fall between the snapshot and the first live frame.
+     *
+     * @param session the client
+     */
+    public void register(ClientSession session) {
+        synchronized (lock) {
+            sessions.add(session);
+            index(session, session.selection());
+            reconcile();
+        }
+        Thread.ofVirtual().name("ws-writer-", 0).start(() -> session.write(() -> unregister(session)));
+    }
+
+    /**
+     * Removes a client; safe to call more than once.
+     *
+     * @param session the client
+     */
+    public void unregister(ClientSession session) {
+        synchronized (lock) {
+            if (!sessions.remove(session)) {
+                return;
+            }
+            unindex(session, session.selection());
+            reconcile();
+        }
+        session.close(1000, "");
+    }
+
+    /**
+     * Changes what a client wants.
+     *
+     * @param session the client
+     * @param next    its new selection
+     */
+    public void select(ClientSession session, Selection next) {
+        synchronized (lock) {
+            if (!sessions.contains(session)) {
+                return;
+            }
+            unindex(session, session.selection());
+            session.select(next);
+            index(session, next);
+            reconcile();
+        }
+    }
+
+    /**
+     * Tells the hub which batteries exist, so clients of every battery get new ones.
+     *
+     * @param ids the fleet's battery ids
+     */
+    public void knownBatteries(Set<Integer> ids) {
+        synchronized (lock) {
+            if (!ids.equals(known)) {
+                known = Set.copyOf(ids);
+                reconcile();
+            }
+        }
+    }
+
+    /** Sends every client a fresh snapshot before further updates (after a Redis outage). */
+    public void resyncAll() {
+        for (ClientSession session : sessions) {
+            session.requestSnapshot(SnapshotRequest.WHOLE);
+        }
+    }
+
+    /**
+     * Asks every client's writer to send a close frame.
+     *
+     * @param code   close code
+     * @param reason reason text
+     */
+    public void closeAll(int code, String reason) {
+        for (ClientSession session : sessions) {
+            session.close(code, reason);
+        }
+    }
+
+    /** Connected clients. */
+    public int size() {
+        return sessions.size();
+    }
+
+    /** A live view of the connected clients. */
+    public Collection<ClientSession> sessions() {
+        return Collections.unmodifiableSet(sessions);
+    }
+
+    private void index(ClientSession session, Selection selection) {
+        if (selection.all()) {
+            everyBattery.add(session);
+        } else {
+            for (Integer battery : selection.ids()) {
+                byBattery.computeIfAbsent(battery, b -> new CopyOnWriteArrayList<>()).add(session);
+            }
+        }
+    }
+
+    private void unindex(ClientSession session, Selection selection) {
+        if (selection.all()) {
+            everyBattery.remove(session);
+        } else {
+            for (Integer battery : selection.ids()) {
+                List<ClientSession> list = byBattery.get(battery);
+                if (list != null) {
+                    list.remove(session);
+                    if (list.isEmpty()) {
+                        byBattery.remove(battery);
+                    }
+                }
+            }
+        }
+    }
+
+    private void reconcile() {
+        Set<Integer> wanted = new HashSet<>(byBattery.keySet());
+        if (!everyBattery.isEmpty()) {
+            wanted.addAll(known);
+        }
+        interest.retain(wanted);
+    }
+}

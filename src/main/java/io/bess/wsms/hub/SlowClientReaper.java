@@ -1,0 +1,83 @@
+package io.bess.wsms.hub;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Closes clients whose writer has made no progress for the configured time. The close frame (1008) is queued
+ * first, in case the peer reads again; when the writer is still stuck after a short grace, the connection is
+ * dropped, since a peer that reads nothing cannot receive a close frame either.
+ */
+public final class SlowClientReaper {
+    private static final System.Logger LOGGER = System.getLogger(SlowClientReaper.class.getName());
+
+    private final Hub hub;
+    private final DeliveryMetrics metrics;
+    private final long timeoutNanos;
+    private final long graceNanos;
+    private final Duration period;
+    private final Map<ClientSession, Long> closing = new ConcurrentHashMap<>();
+    private volatile Thread thread;
+
+    /**
+     * Creates the reaper.
+     *
+     * @param hub     the clients
+     * @param metrics where closes are counted
+     * @param timeout how long a writer may be stuck
+     */
+    public SlowClientReaper(Hub hub, DeliveryMetrics metrics, Duration timeout) {
+        this.hub = hub;
+        this.metrics = metrics;
+        this.timeoutNanos = timeout.toNanos();
+        this.graceNanos = Math.min(timeout.toNanos(), Duration.ofSeconds(2).toNanos());
+        this.period = Duration.ofNanos(Math.max(Duration.ofMillis(50).toNanos(),
+                                                Math.min(timeout.toNanos() / 4, Duration.ofSeconds(1).toNanos())));
+    }
+
+    /** Starts checking on a virtual thread. */
+    public void start() {
+        thread = Thread.ofVirtual().name("slow-client-reaper").start(this::run);
+    }
+
+    /** Stops checking. */
+    public void stop() {
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** One pass over every client; public so that its effect can be tested without waiting for the timer. */
+    void check(long nowNanos) {
+        closing.keySet().retainAll(hub.sessions());
+        for (ClientSession session : hub.sessions()) {
+            long stalled = session.stalledNanos(nowNanos);
+            Long since = closing.get(session);
+            if (since != null) {
+                if (stalled > 0 && nowNanos - since > graceNanos) {
+                    session.abort();
+                }
+            } else if (stalled > timeoutNanos) {
+                closing.put(session, nowNanos);
+                metrics.clientClosed("slow");
+                LOGGER.log(Level.INFO, () -> session + " made no progress for "
+                        + Duration.ofNanos(stalled).toSeconds() + " s: closing it (1008)");
+                session.close(1008, "slow client: no progress");
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(period);
+                check(System.nanoTime());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

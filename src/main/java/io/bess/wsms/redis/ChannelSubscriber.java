@@ -1,0 +1,121 @@
+package io.bess.wsms.redis;
+
+import java.time.Duration;
+
+import io.bess.wsms.hub.BatteryState;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * One battery channel's blocking SUBSCRIBE: its own virtual thread and its own connection. Reconnects with
+ * capped exponential backoff and jitter until stopped.
+ */
+final class ChannelSubscriber {
+    private static final Duration BACKOFF_BASE = Duration.ofMillis(100);
+    private static final Duration BACKOFF_CAP = Duration.ofSeconds(5);
+
+    private final int battery;
+    private final String channel;
+    private final RedisConnector connector;
+    private final SignalHandler handler;
+    private final RedisStatus status;
+    private final Backoff backoff = new Backoff(BACKOFF_BASE, BACKOFF_CAP);
+    private volatile boolean stopped;
+    private volatile Adapter current;
+    private volatile Thread thread;
+
+    ChannelSubscriber(int battery, RedisConnector connector, SignalHandler handler, RedisStatus status) {
+        this.battery = battery;
+        this.channel = BatteryState.key(battery);
+        this.connector = connector;
+        this.handler = handler;
+        this.status = status;
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("redis-sub-" + battery).start(this::run);
+    }
+
+    /** Unsubscribes, which makes the blocking SUBSCRIBE return and the thread end. */
+    void stop() {
+        stopped = true;
+        Adapter adapter = current;
+        if (adapter != null) {
+            adapter.quietlyUnsubscribe();
+        }
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private void run() {
+        boolean lostConnection = false;
+        while (!stopped) {
+            Adapter adapter = new Adapter(lostConnection);
+            current = adapter;
+            try (Jedis jedis = connector.dedicatedConnection()) {
+                jedis.subscribe(adapter, channel);
+            } catch (JedisException e) {
+                if (stopped) {
+                    return;
+                }
+                lostConnection = true;
+                status.failed(e);
+            }
+            if (!stopped && !pause(backoff.next())) {
+                return;
+            }
+        }
+    }
+
+    private static boolean pause(Duration wait) {
+        try {
+            Thread.sleep(wait);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Forwards Jedis's callbacks to our own handler, so that nothing else in the code subclasses JedisPubSub. */
+    private final class Adapter extends JedisPubSub {
+        private final boolean afterFailure;
+
+        Adapter(boolean afterFailure) {
+            this.afterFailure = afterFailure;
+        }
+
+        @Override
+        public void onSubscribe(String subscribedChannel, int count) {
+            if (stopped) {
+                quietlyUnsubscribe();
+                return;
+            }
+            backoff.reset();
+            if (afterFailure) {
+                status.reconnected();
+            }
+            status.succeeded();
+            handler.onSubscribed(battery);
+        }
+
+        @Override
+        public void onMessage(String messageChannel, String message) {
+            // the payload is only a signal ("updates"): the hash holds the data
+            handler.onSignal(battery, System.currentTimeMillis(), System.nanoTime());
+        }
+
+        void quietlyUnsubscribe() {
+            try {
+                if (isSubscribed()) {
+                    unsubscribe();
+                }
+            } catch (RuntimeException ignored) {
+                // the connection is already gone: the thread ends on its own
+            }
+        }
+    }
+}

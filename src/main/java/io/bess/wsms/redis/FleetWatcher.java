@@ -1,0 +1,69 @@
+package io.bess.wsms.redis;
+
+import java.time.Duration;
+
+import io.bess.wsms.hub.Hub;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Polls the set of battery ids (SMEMBERS, every poll interval) so that clients of every battery get batteries that
+ * appear later: the pipeline announces a new battery only by SADD, which publishes nothing. A short poll is
+ * cheaper and simpler than keyspace notifications, which would need Redis configuration we do not own.
+ * The same poll is the service's Redis probe: it notices an outage, and its end, even with no client connected.
+ */
+public final class FleetWatcher {
+    private final RedisStore store;
+    private final RedisStatus status;
+    private final Hub hub;
+    private final Duration interval;
+    private volatile Thread thread;
+
+    /**
+     * Creates the watcher.
+     *
+     * @param store    where the ids are read
+     * @param status   shared Redis status
+     * @param hub      told about the fleet
+     * @param interval time between polls
+     */
+    public FleetWatcher(RedisStore store, RedisStatus status, Hub hub, Duration interval) {
+        this.store = store;
+        this.status = status;
+        this.hub = hub;
+        this.interval = interval;
+    }
+
+    /** Polls once now, then starts polling on a virtual thread. */
+    public void start() {
+        poll();
+        thread = Thread.ofVirtual().name("fleet-watcher").start(this::run);
+    }
+
+    /** Stops polling. */
+    public void stop() {
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private void run() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(interval);
+                poll();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void poll() {
+        try {
+            hub.knownBatteries(store.batteryIds());
+            status.succeeded();
+        } catch (JedisException e) {
+            status.failed(e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.bess.wsms.redis;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Whether Redis is reachable, as every Redis user of the service sees it. Logs each outage once when it starts and
+ * once when it ends (never per message or per subscriber) and tells listeners when Redis is back.
+ */
+public final class RedisStatus {
+    private static final System.Logger LOGGER = System.getLogger(RedisStatus.class.getName());
+
+    private final AtomicBoolean up = new AtomicBoolean(true);
+    private final List<Runnable> onRestored = new CopyOnWriteArrayList<>();
+    private final LongAdder outages = new LongAdder();
+    private final LongAdder reconnects = new LongAdder();
+    private volatile long downSinceNanos;
+
+    /** Whether Redis answered the last time anyone asked. */
+    public boolean isUp() {
+        return up.get();
+    }
+
+    /** How many outages there have been. */
+    public long outages() {
+        return outages.sum();
+    }
+
+    /** How many times a subscriber connected again after losing its connection. */
+    public long reconnects() {
+        return reconnects.sum();
+    }
+
+    /**
+     * Registers what to do when Redis comes back.
+     *
+     * @param listener runs on the thread that noticed
+     */
+    public void onRestored(Runnable listener) {
+        onRestored.add(listener);
+    }
+
+    void failed(Throwable cause) {
+        if (up.compareAndSet(true, false)) {
+            downSinceNanos = System.nanoTime();
+            outages.increment();
+            LOGGER.log(Level.WARNING, "Redis is unreachable (" + cause.getMessage() + "): clients stay connected,"
+                    + " subscribers retry with backoff, new connections get 503 until it is back");
+        }
+    }
+
+    void succeeded() {
+        if (up.compareAndSet(false, true)) {
+            long millis = (System.nanoTime() - downSinceNanos) / 1_000_000;
+            LOGGER.log(Level.INFO, "Redis is back after " + millis + " ms: resubscribing and sending every client a"
+                    + " fresh snapshot");
+            onRestored.forEach(Runnable::run);
+        }
+    }
+
+    void reconnected() {
+        reconnects.increment();
+    }
+}

@@ -1,0 +1,131 @@
+package io.bess.wsms.redis;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+import io.bess.wsms.hub.BatteryState;
+import io.bess.wsms.hub.SnapshotSource;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+/**
+ * Reads the pipeline's keys: the set of battery ids and each battery's hash. Never uses KEYS. A hash that is
+ * empty or of the wrong type is skipped, never fatal.
+ */
+public final class RedisStore implements SnapshotSource {
+    /** The set of battery ids the upstream writer maintains. */
+    public static final String IDS_KEY = "info:batteries:ids";
+    private static final System.Logger LOGGER = System.getLogger(RedisStore.class.getName());
+
+    private final RedisClient client;
+
+    /**
+     * Creates a store over a pooled client.
+     *
+     * @param client pooled client
+     */
+    public RedisStore(RedisClient client) {
+        this.client = client;
+    }
+
+    /** The fleet's battery ids; members that are not non-negative integers are ignored. */
+    public Set<Integer> batteryIds() {
+        Set<String> members = retryOnce(c -> c.smembers(IDS_KEY));
+        Set<Integer> ids = new HashSet<>();
+        for (String member : members) {
+            parseId(member).ifPresent(ids::add);
+        }
+        return ids;
+    }
+
+    /**
+     * One battery's hash.
+     *
+     * @param battery id
+     * @return its state, empty when the hash is missing or empty
+     */
+    public Optional<BatteryState> read(int battery) {
+        Map<String, String> fields = retryOnce(c -> c.hgetAll(BatteryState.key(battery)));
+        return fields == null || fields.isEmpty() ? Optional.empty() : Optional.of(state(battery, fields));
+    }
+
+    @Override
+    public List<BatteryState> readAll() {
+        return read(batteryIds());
+    }
+
+    @Override
+    public List<BatteryState> read(Collection<Integer> batteries) {
+        Set<Integer> sorted = new TreeSet<>(batteries);
+        if (sorted.isEmpty()) {
+            return List.of();
+        }
+        return retryOnce(c -> pipelinedRead(c, sorted));
+    }
+
+    /** Checks that Redis answers. */
+    public void ping() {
+        retryOnce(RedisClient::ping);
+    }
+
+    private static List<BatteryState> pipelinedRead(RedisClient c, Set<Integer> sorted) {
+        Map<Integer, Response<Map<String, String>>> responses = new LinkedHashMap<>();
+        try (AbstractPipeline pipeline = c.pipelined()) {
+            for (Integer battery : sorted) {
+                responses.put(battery, pipeline.hgetAll(BatteryState.key(battery)));
+            }
+            pipeline.sync();
+        }
+        List<BatteryState> states = new ArrayList<>(responses.size());
+        responses.forEach((battery, response) -> {
+            try {
+                Map<String, String> fields = response.get();
+                if (fields != null && !fields.isEmpty()) {
+                    states.add(state(battery, fields));
+                }
+            } catch (RuntimeException e) {
+                // e.g. WRONGTYPE: someone stored something else under the key; skip that battery only
+                LOGGER.log(Level.DEBUG, () -> "skipping " + BatteryState.key(battery) + ": " + e.getMessage());
+            }
+        });
+        return states;
+    }
+
+    private static BatteryState state(int battery, Map<String, String> fields) {
+        return new BatteryState(battery, fields);
+    }
+
+    /** Parses a battery id: a decimal non-negative int. */
+    static Optional<Integer> parseId(String member) {
+        if (member == null || member.isEmpty() || member.length() > 10) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < member.length(); i++) {
+            if (member.charAt(i) < '0' || member.charAt(i) > '9') {
+                return Optional.empty();
+            }
+        }
+        long value = Long.parseLong(member);
+        return value > Integer.MAX_VALUE ? Optional.empty() : Optional.of((int) value);
+    }
+
+    /** A pooled connection that died while idle fails once on its next use; one retry gets a fresh one. */
+    private <T> T retryOnce(Function<RedisClient, T> operation) {
+        try {
+            return operation.apply(client);
+        } catch (JedisConnectionException e) {
+            return operation.apply(client);
+        }
+    }
+}

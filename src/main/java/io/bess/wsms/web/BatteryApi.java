@@ -1,0 +1,81 @@
+package io.bess.wsms.web;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.bess.wsms.hub.BatteryState;
+import io.bess.wsms.hub.FrameEncoder;
+import io.bess.wsms.redis.RedisStore;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** {@code GET /api/batteries} (the snapshot frame's JSON) and {@code GET /api/batteries/{id}} (one battery). */
+public final class BatteryApi implements HttpService {
+    private final RedisStore store;
+    private final FrameEncoder encoder;
+
+    /**
+     * Creates the API.
+     *
+     * @param store   where batteries are read
+     * @param encoder frame encoder (the same JSON as the WebSocket frames)
+     */
+    public BatteryApi(RedisStore store, FrameEncoder encoder) {
+        this.store = store;
+        this.encoder = encoder;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::all)
+                .get("/{id}", this::one);
+    }
+
+    private void all(ServerRequest req, ServerResponse res) {
+        readOrFail(res, () -> store.readAll()).ifPresent(states -> sendJson(res, encoder.snapshot(states)));
+    }
+
+    private void one(ServerRequest req, ServerResponse res) {
+        String raw = req.path().pathParameters().get("id");
+        int id;
+        try {
+            id = BatteryIds.fromQuery(List.of(raw), 1).iterator().next();
+        } catch (BadRequestException e) {
+            ApiError.badRequest(e.getMessage()).send(res);
+            return;
+        }
+        readOrFail(res, () -> store.read(List.of(id))).ifPresent(states -> {
+            if (states.isEmpty()) {
+                new ApiError(Status.NOT_FOUND_404, "not_found", "Battery " + id + " has no data.").send(res);
+            } else {
+                String snapshot = encoder.snapshot(states);
+                // the battery's object alone: strip the {"battery:N:data": ...} wrapper of the snapshot
+                String key = "{\"" + BatteryState.key(id) + "\":";
+                sendJson(res, snapshot.substring(key.length(), snapshot.length() - 1));
+            }
+        });
+    }
+
+    private static Optional<List<BatteryState>> readOrFail(ServerResponse res, Read read) {
+        try {
+            return Optional.of(read.run());
+        } catch (RuntimeException e) {
+            ApiError.unavailable("redis_unavailable", "Battery data is unavailable right now (Redis is unreachable);"
+                    + " try again shortly.").send(res);
+            return Optional.empty();
+        }
+    }
+
+    private static void sendJson(ServerResponse res, String json) {
+        res.header(HeaderValues.CONTENT_TYPE_JSON).send(json);
+    }
+
+    @FunctionalInterface
+    private interface Read {
+        List<BatteryState> run();
+    }
+}

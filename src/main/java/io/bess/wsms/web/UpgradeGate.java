@@ -1,0 +1,124 @@
+package io.bess.wsms.web;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+
+import io.bess.wsms.config.WsSettings;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * Decides, before a WebSocket upgrade, whether it may proceed, and refuses it with the fitting status and the
+ * protocol's JSON error body: 401 bad or missing token, 403 origin not allowed, 503 at the connection limit or
+ * while Redis is unreachable, 400 malformed battery selection. Other requests pass through untouched.
+ */
+public final class UpgradeGate implements Filter {
+    /** The WebSocket endpoint's path. */
+    public static final String PATH = "/ws";
+
+    private final WsSettings settings;
+    private final IntSupplier connectedClients;
+    private final BooleanSupplier redisUp;
+    private final RefusalCounter refusals;
+    private final byte[] tokenDigest;
+
+    /** Counts refused upgrades by reason, for metrics. */
+    @FunctionalInterface
+    public interface RefusalCounter {
+        /**
+         * An upgrade was refused.
+         *
+         * @param reason the error code
+         */
+        void refused(String reason);
+    }
+
+    /**
+     * Creates the gate.
+     *
+     * @param settings         WebSocket rules
+     * @param connectedClients how many clients are connected now
+     * @param redisUp          whether Redis is reachable now
+     * @param refusals         counts refusals
+     */
+    public UpgradeGate(WsSettings settings, IntSupplier connectedClients, BooleanSupplier redisUp,
+                       RefusalCounter refusals) {
+        this.settings = settings;
+        this.connectedClients = connectedClients;
+        this.redisUp = redisUp;
+        this.refusals = refusals;
+        this.tokenDigest = settings.authRequired() ? digest(settings.token()) : new byte[0];
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (!PATH.equals(req.path().path())) {
+            chain.proceed();
+            return;
+        }
+        Optional<ApiError> refusal = check(req);
+        if (refusal.isPresent()) {
+            refusals.refused(refusal.get().code());
+            refusal.get().send(res);
+            return;
+        }
+        chain.proceed();
+    }
+
+    private Optional<ApiError> check(RoutingRequest req) {
+        if (settings.authRequired() && !authorized(req)) {
+            return Optional.of(new ApiError(Status.UNAUTHORIZED_401, "unauthorized",
+                                             "A valid token is required: send 'Authorization: Bearer <token>'"
+                                                     + " or add ?token=<token> to the URL."));
+        }
+        Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
+        if (origin.isPresent() && !settings.allowedOrigins().isEmpty()
+                && !settings.allowedOrigins().contains(origin.get())) {
+            return Optional.of(new ApiError(Status.FORBIDDEN_403, "origin_not_allowed",
+                                             "Origin " + BatteryIds.shorten(origin.get())
+                                                     + " is not allowed to connect."));
+        }
+        if (connectedClients.getAsInt() >= settings.maxConnections()) {
+            return Optional.of(ApiError.unavailable("too_many_connections",
+                                                    "The server is at its connection limit ("
+                                                            + settings.maxConnections() + "); try again later."));
+        }
+        if (!redisUp.getAsBoolean()) {
+            return Optional.of(ApiError.unavailable("redis_unavailable",
+                                                    "Battery data is unavailable right now (Redis is unreachable);"
+                                                            + " try again shortly."));
+        }
+        try {
+            BatteryIds.fromQuery(req.query().all("batteries", List::of), settings.maxBatteriesPerClient());
+        } catch (BadRequestException e) {
+            return Optional.of(ApiError.badRequest(e.getMessage()));
+        }
+        return Optional.empty();
+    }
+
+    private boolean authorized(RoutingRequest req) {
+        Optional<String> presented = req.headers().first(HeaderNames.AUTHORIZATION)
+                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(h -> h.substring(7).trim())
+                .or(() -> req.query().first("token").asOptional());
+        // digests of equal length compared in constant time: neither content nor length of the token leaks
+        return presented.isPresent() && MessageDigest.isEqual(tokenDigest, digest(presented.get()));
+    }
+
+    private static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.bess.wsms.web;
+
+import io.bess.wsms.config.WsSettings;
+import io.bess.wsms.hub.DeliveryMetrics;
+import io.bess.wsms.hub.FrameEncoder;
+import io.bess.wsms.hub.Hub;
+import io.bess.wsms.hub.SnapshotSource;
+import io.helidon.webserver.websocket.WsRouting;
+
+/** The {@code /ws} route: a new {@link WsEndpoint} per connection. */
+public final class WebSocketRoutes {
+    private WebSocketRoutes() {
+    }
+
+    /**
+     * Builds the WebSocket routing.
+     *
+     * @param hub       fan-out
+     * @param snapshots snapshot reads
+     * @param encoder   frame encoder
+     * @param metrics   delivery metrics
+     * @param settings  WebSocket rules
+     * @return the routing builder
+     */
+    public static WsRouting.Builder create(Hub hub, SnapshotSource snapshots, FrameEncoder encoder, DeliveryMetrics metrics,
+                                   WsSettings settings) {
+        return WsRouting.builder()
+                .endpoint(UpgradeGate.PATH, () -> new WsEndpoint(hub, snapshots, encoder, metrics, settings));
+    }
+}

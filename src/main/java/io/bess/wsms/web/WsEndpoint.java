@@ -1,0 +1,147 @@
+package io.bess.wsms.web;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.bess.wsms.config.WsSettings;
+import io.bess.wsms.hub.ClientSession;
+import io.bess.wsms.hub.DeliveryMetrics;
+import io.bess.wsms.hub.FrameEncoder;
+import io.bess.wsms.hub.Hub;
+import io.bess.wsms.hub.Selection;
+import io.bess.wsms.hub.SnapshotRequest;
+import io.bess.wsms.hub.SnapshotSource;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+
+/**
+ * One WebSocket connection (a new listener per connection): reads the selection at the upgrade, registers the
+ * client with the hub when the socket opens, and turns the client's frames into commands. It never writes data
+ * frames itself: the client's writer does.
+ */
+final class WsEndpoint implements WsListener {
+    private final Hub hub;
+    private final SnapshotSource snapshots;
+    private final FrameEncoder encoder;
+    private final DeliveryMetrics metrics;
+    private final WsSettings settings;
+    private final StringBuilder partial = new StringBuilder();
+    private Selection selection = Selection.EVERY_BATTERY;
+    private volatile ClientSession client;
+
+    WsEndpoint(Hub hub, SnapshotSource snapshots, FrameEncoder encoder, DeliveryMetrics metrics,
+               WsSettings settings) {
+        this.hub = hub;
+        this.snapshots = snapshots;
+        this.encoder = encoder;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        List<String> values = prologue.query().all("batteries", List::of);
+        if (!values.isEmpty()) {
+            try {
+                selection = Selection.of(BatteryIds.fromQuery(values, settings.maxBatteriesPerClient()));
+            } catch (BadRequestException e) {
+                // UpgradeGate answers this with a JSON body first; this is the last line of defence
+                throw new WsUpgradeException(e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        ClientSession created = new ClientSession(new WsTransport(session), selection, snapshots, encoder, metrics,
+                                                  settings.pingInterval());
+        client = created;
+        if (hub.size() >= settings.maxConnections()) {
+            // two upgrades raced past the gate's check: the later one goes, politely
+            created.close(1013, "server at its connection limit");
+        }
+        hub.register(created);
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        ClientSession c = client;
+        c.heard();
+        if (partial.length() + text.length() > settings.maxFrameBytes()) {
+            partial.setLength(0);
+            metrics.clientClosed("message_too_big");
+            c.close(1009, "message larger than " + settings.maxFrameBytes() + " bytes");
+            return;
+        }
+        if (!last) {
+            partial.append(text);
+            return;
+        }
+        String message = partial.isEmpty() ? text : partial.append(text).toString();
+        partial.setLength(0);
+        handle(c, message);
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        ClientSession c = client;
+        metrics.clientClosed("binary_frame");
+        c.close(1003, "binary frames are not supported; send JSON text commands");
+    }
+
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        client.heard();
+        // a pong is a control frame the protocol wants soon; Helidon's send lock makes it safe beside the writer
+        session.pong(buffer);
+    }
+
+    @Override
+    public void onPong(WsSession session, BufferData buffer) {
+        client.heard();
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        leave();
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        leave();
+    }
+
+    private void leave() {
+        ClientSession c = client;
+        if (c != null) {
+            hub.unregister(c);
+        }
+    }
+
+    private void handle(ClientSession c, String message) {
+        try {
+            switch (ClientCommand.parse(message, settings.maxBatteriesPerClient())) {
+            case ClientCommand.Subscribe s -> {
+                Selection next = c.selection().with(s.batteries());
+                if (!next.all() && next.ids().size() > settings.maxBatteriesPerClient()) {
+                    throw new BadRequestException("too many battery ids: at most "
+                                                          + settings.maxBatteriesPerClient() + " per client.");
+                }
+                hub.select(c, next);
+                c.requestSnapshot(SnapshotRequest.of(s.batteries()));
+            }
+            case ClientCommand.Unsubscribe u -> hub.select(c, c.selection().without(u.batteries()));
+            case ClientCommand.Snapshot ignored -> c.requestSnapshot(SnapshotRequest.WHOLE);
+            }
+        } catch (BadRequestException e) {
+            c.notice(FrameEncoder.error("bad_request", e.getMessage()));
+        }
+    }
+
+}

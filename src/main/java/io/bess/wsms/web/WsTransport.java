@@ -1,0 +1,58 @@
+package io.bess.wsms.web;
+
+import io.bess.wsms.hub.Transport;
+import io.bess.wsms.hub.TransportException;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.websocket.WsSession;
+
+/** A client's Helidon WebSocket session, as its writer uses it. */
+final class WsTransport implements Transport {
+    private final WsSession session;
+    private final String peer;
+
+    WsTransport(WsSession session) {
+        this.session = session;
+        this.peer = "client " + session.socketContext().remotePeer().address();
+    }
+
+    @Override
+    public void send(String text) {
+        try {
+            session.send(text, true);
+        } catch (RuntimeException e) {
+            throw new TransportException(e);
+        }
+    }
+
+    @Override
+    public void ping() {
+        try {
+            session.ping(BufferData.empty());
+        } catch (RuntimeException e) {
+            throw new TransportException(e);
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        try {
+            session.close(code, reason);
+        } catch (RuntimeException ignored) {
+            // the peer is already gone: nothing left to close politely
+        }
+    }
+
+    @Override
+    public void abort() {
+        // WsSession.close would wait for the send lock that a stuck writer holds; closing the socket does not
+        if (session.socketContext() instanceof ConnectionContext connection) {
+            connection.serverSocket().close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return peer;
+    }
+}
