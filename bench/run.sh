@@ -49,8 +49,10 @@ fi
 
 # The service jar, built when missing; then the bench.
 # (rebuilt when a source or the pom is newer than the jar; SKIP_SERVICE_BUILD=1 uses the jar as it is)
-jar="$root/target/websocket-server-ms.jar"
-if [[ ",$targets," == *",service,"* ]] && [ -z "${SKIP_SERVICE_BUILD:-}" ]; then
+# SERVICE_JAR=path/to/jar (with its libs/ beside it) runs that jar instead, from SERVICE_DIR (default: its parent's parent).
+jar="${SERVICE_JAR:-$root/target/websocket-server-ms.jar}"
+service_dir="${SERVICE_DIR:-$(cd "$(dirname "$jar")/.." && pwd)}"
+if [[ ",$targets," == *",service,"* ]] && [ -z "${SKIP_SERVICE_BUILD:-}" ] && [ -z "${SERVICE_JAR:-}" ]; then
   if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
     mvn -f "$root/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
   fi
@@ -62,5 +64,5 @@ mvn -f "$here/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
 cd "$here"
 exec "$JAVA_HOME/bin/java" -Xms1g -Xmx2g -XX:+UseParallelGC -jar "$here/target/bench.jar" \
   --scenarios "$scenarios" --targets "$targets" --measure "${MEASURE:-10}" --out "$here" \
-  --service-jar "$root/target/websocket-server-ms.jar" --service-dir "$root" --peer-dir "$peer" \
+  --service-jar "$jar" --service-dir "$service_dir" --peer-dir "$peer" \
   --java-home "$JAVA_HOME" --redis-server "$redis" --service-opts "${SERVICE_OPTS:-}"

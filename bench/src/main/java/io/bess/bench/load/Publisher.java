@@ -22,6 +22,7 @@ public final class Publisher implements AutoCloseable {
     private ByteBuffer out = ByteBuffer.allocate(1 << 16);
     private volatile long maxLagNanos;
     private volatile long published;
+    private volatile long superseded;
 
     public Publisher(String host, int port) throws IOException {
         channel = SocketChannel.open(new InetSocketAddress(host, port));
@@ -107,6 +108,13 @@ public final class Publisher implements AutoCloseable {
                 LockSupport.parkNanos(s.due(seq) - now);
                 continue;
             }
+            // a catch-up burst (the writer woke late) holds several updates of one battery: a server that re-reads
+            // the hash after each publish may find only the newest, so the older ones cannot be delivered by anyone
+            for (long q = seq; q < dueSeq - s.batteries(); q++) {
+                if (s.measured(q)) {
+                    superseded++;
+                }
+            }
             for (long q = seq; q < dueSeq; q++) {
                 int b = s.battery(q);
                 hset(b, s.dueEpochMs(q), q);
@@ -118,6 +126,11 @@ public final class Publisher implements AutoCloseable {
             published = seq;
         }
         maxLagNanos = maxLag;
+    }
+
+    /** Measured updates sent in the same write as a newer update of the same battery (writer catch-up). */
+    public long superseded() {
+        return superseded;
     }
 
     public long published() {

@@ -45,6 +45,7 @@ final class Report {
             new Row("bench process CPU % (clients+writer)", Result::benchCpuPercent, "%.1f", false),
             new Row("other processes' CPU % (noise)", Result::otherCpuPercent, "%.1f", false),
             new Row("writer max lag ms", Result::writerMaxLagMs, "%.2f", false),
+            new Row("updates superseded in writer catch-up bursts", r -> r.writerSuperseded(), "%.0f", false),
             new Row("duplicate frames (same update twice)", r -> r.duplicates(), "%.0f", false),
             new Row("connections closed by server", r -> r.closedByServer(), "%.0f", false));
 

@@ -11,7 +11,7 @@ public record Result(Scenario scenario, Target target, double rate,
                      long heapBeforeKb, long heapConnectedKb,
                      double serverCpuSeconds, double redisCpuSeconds, double benchCpuSeconds,
                      double clientLoopCpuSeconds, double otherCpuSeconds, double windowSeconds, double writerMaxLagMs,
-                     String error) {
+                     long writerSuperseded, String error) {
 
     public double deliveryRatio() {
         return expected == 0 ? Double.NaN : (double) delivered / expected;

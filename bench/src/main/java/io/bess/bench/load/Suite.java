@@ -207,7 +207,7 @@ public final class Suite {
                         cr.connectMicros(), cr.wallSeconds(), rss0, rss1, rssA, rssB, heap0, heap1,
                         srv1 - srv0, t == Target.RAW ? srv1 - srv0 : redis1 - redis0, bench1 - bench0,
                         (loops1 - loops0) / 1e9, Math.max(0, (machine1 - machine0) - ours), window,
-                        pub.maxLagNanos() / 1e6, err);
+                        pub.maxLagNanos() / 1e6, pub.superseded(), err);
             } finally {
                 clients.close();
                 pub.awaitReplies(10_000);
@@ -226,7 +226,7 @@ public final class Suite {
 
     private static Result failed(Scenario sc, Target t, double rate, String error) {
         return new Result(sc, t, rate, 0, 0, 0, 0, 0, 0, null, sc.clients(), 0, null, 0, -1, -1, -1, -1, -1, -1,
-                0, 0, 0, 0, 0, 1, 0, error);
+                0, 0, 0, 0, 0, 1, 0, 0, error);
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {
@@ -239,11 +239,11 @@ public final class Suite {
     static String oneLine(Result r) {
         return String.format("delivered %d/%d (%.4f%%) p50 %.2f p99 %.2f p99.9 %.2f max %.2f ms, connect p99 %.1f ms "
                         + "(%d/%d in %.2f s), rss/conn %.1f KB, heap/conn %.1f KB, srv cpu %.0f%% (%.2f s/Mframe), "
-                        + "redis %.0f%%, clients %.0f%%, bench %.0f%%, other procs %.0f%%, writer lag %.1f ms, dup %d%s",
+                        + "redis %.0f%%, clients %.0f%%, bench %.0f%%, other procs %.0f%%, writer lag %.1f ms (superseded %d), dup %d%s",
                 r.delivered(), r.expected(), 100 * r.deliveryRatio(), r.pMs(50), r.pMs(99), r.pMs(99.9), r.maxMs(),
                 r.connectMs(99), r.connected(), r.attempted(), r.connectWallSeconds(), r.rssPerConnKb(),
                 r.heapPerConnKb(), r.serverCpuPercent(), r.cpuPerMillionFrames(), r.redisCpuPercent(),
-                r.clientCpuPercent(), r.benchCpuPercent(), r.otherCpuPercent(), r.writerMaxLagMs(), r.duplicates(),
+                r.clientCpuPercent(), r.benchCpuPercent(), r.otherCpuPercent(), r.writerMaxLagMs(), r.writerSuperseded(), r.duplicates(),
                 r.error() == null ? "" : " ERROR " + r.error());
     }
 
