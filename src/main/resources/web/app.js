@@ -471,12 +471,15 @@
   // ---------------------------------------------------------------- banner
 
   let bannerTimer = 0;
+  let bannerAboutConnection = false;
 
-  function showBanner(text) {
+  /** Shows text in the banner: an error frame's for 15 s, a connection problem's until the connection is back. */
+  function showBanner(text, aboutConnection = false) {
+    bannerAboutConnection = aboutConnection;
     ui.bannerText.textContent = text;
     ui.banner.hidden = false;
     clearTimeout(bannerTimer);
-    bannerTimer = setTimeout(hideBanner, BANNER_HIDE_MS);
+    if (!aboutConnection) bannerTimer = setTimeout(hideBanner, BANNER_HIDE_MS);
   }
 
   function hideBanner() {
@@ -530,7 +533,7 @@
     try {
       ws = new WebSocket(endpoint(location.protocol === 'https:' ? 'wss:' : 'ws:'));
     } catch (e) {
-      showBanner(`Cannot open the WebSocket: ${e.message}`);
+      showBanner(`Cannot open the WebSocket: ${e.message}`, true);
       scheduleReconnect();
       return;
     }
@@ -538,6 +541,7 @@
     ws.onopen = () => {
       openedAt = performance.now();
       setConnection('live', 'Live');
+      if (bannerAboutConnection) hideBanner();
     };
     ws.onmessage = (ev) => { if (typeof ev.data === 'string') onFrame(ev.data); };
     ws.onclose = (ev) => {
@@ -547,7 +551,7 @@
       if (wasOpen && performance.now() - openedAt >= STABLE_CONNECTION_MS) attempt = 0;
       if (wasOpen) {
         const why = closeReason(ev);
-        if (why) showBanner(why);
+        if (why) showBanner(why, true);
       } else {
         diagnoseRefusal();
       }
@@ -573,7 +577,7 @@
     fetch(endpoint(location.protocol), { cache: 'no-store' })
       .then((r) => (r.ok ? null : r.json()))
       .then((body) => {
-        if (body && body.error && typeof body.error === 'object') showBanner(describeError(body.error));
+        if (body && body.error && typeof body.error === 'object') showBanner(describeError(body.error), true);
       })
       .catch(() => { /* server unreachable: the indicator shows it */ });
   }
