@@ -438,8 +438,9 @@
   function updateSummary() {
     const now = performance.now();
     rotateRate(now);
-    // Completed seconds only: the current one is still filling.
-    const full = rate.buckets.slice(0, -1);
+    // Completed seconds only (the current one is still filling), and only seconds since data began.
+    const seen = firstSampleAt ? Math.floor((now - firstSampleAt) / 1000) : 0;
+    const full = rate.buckets.slice(0, -1).slice(-Math.max(1, Math.min(RATE_WINDOW_S, seen)));
     const perSecond = full.reduce((a, c) => a + c, 0) / full.length;
     ui.rate.textContent = perSecond >= 100 ? String(Math.round(perSecond)) : perSecond.toFixed(1);
     ui.count.textContent = String(batteries.size);

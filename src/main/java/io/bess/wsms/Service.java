@@ -4,7 +4,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Set;
 
 import io.bess.wsms.config.Settings;
 import io.bess.wsms.hub.FrameEncoder;
@@ -118,7 +117,6 @@ public final class Service implements AutoCloseable {
                 .addProtocol(WsConfig.builder()
                                      .name("websocket")
                                      .maxFrameLength(settings.ws().maxFrameBytes())
-                                     .origins(Set.copyOf(settings.ws().allowedOrigins()))
                                      .build())
                 .featuresDiscoverServices(false)
                 .addFeature(ObserveFeature.just(
