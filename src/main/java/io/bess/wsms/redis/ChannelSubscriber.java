@@ -1,6 +1,7 @@
 package io.bess.wsms.redis;
 
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 
 import io.bess.wsms.hub.BatteryState;
 import redis.clients.jedis.Jedis;
@@ -23,7 +24,6 @@ final class ChannelSubscriber {
     private final Backoff backoff = new Backoff(BACKOFF_BASE, BACKOFF_CAP);
     private volatile boolean stopped;
     private volatile Adapter current;
-    private volatile Thread thread;
 
     ChannelSubscriber(int battery, RedisConnector connector, SignalHandler handler, RedisStatus status) {
         this.battery = battery;
@@ -34,19 +34,19 @@ final class ChannelSubscriber {
     }
 
     void start() {
-        thread = Thread.ofVirtual().name("redis-sub-" + battery).start(this::run);
+        Thread.ofVirtual().name("redis-sub-" + battery).start(this::run);
     }
 
-    /** Unsubscribes, which makes the blocking SUBSCRIBE return and the thread end. */
+    /**
+     * Unsubscribes, which makes the blocking SUBSCRIBE return and the thread end. No interrupt: it would close
+     * whatever socket the thread is using at that moment, a pooled one included, and look like an outage. A thread
+     * between attempts ends after its current backoff pause (at most a few seconds).
+     */
     void stop() {
         stopped = true;
         Adapter adapter = current;
         if (adapter != null) {
             adapter.quietlyUnsubscribe();
-        }
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
         }
     }
 
@@ -64,19 +64,20 @@ final class ChannelSubscriber {
                 lostConnection = true;
                 status.failed(e);
             }
-            if (!stopped && !pause(backoff.next())) {
-                return;
-            }
+            pause(backoff.next());
         }
     }
 
-    private static boolean pause(Duration wait) {
-        try {
-            Thread.sleep(wait);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+    /** Waits, or less when {@link #stop()} unparks the thread. */
+    private void pause(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        long remaining = wait.toNanos();
+        while (!stopped && remaining > 0 && !Thread.currentThread().isInterrupted()) {
+            LockSupport.parkNanos(this, remaining);
+            remaining = deadline - System.nanoTime();
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            stopped = true;
         }
     }
 
