@@ -9,6 +9,7 @@ import io.bess.wsms.config.Settings;
 import io.bess.wsms.hub.FrameEncoder;
 import io.bess.wsms.hub.Hub;
 import io.bess.wsms.hub.SlowClientReaper;
+import io.bess.wsms.observe.LivenessCheck;
 import io.bess.wsms.observe.RedisHealthCheck;
 import io.bess.wsms.observe.ServiceMetrics;
 import io.bess.wsms.redis.EmbeddedRedis;
@@ -122,7 +123,8 @@ public final class Service implements AutoCloseable {
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder()
                                 .details(true)
-                                .addCheck(new RedisHealthCheck(redisStatus::isUp, connector.where()))
+                                .addCheck(new RedisHealthCheck(redisStatus::isUp, store::ping, connector.where()))
+                                .addCheck(new LivenessCheck())
                                 .build(),
                         MetricsObserver.create()))
                 .routing(http -> http
