@@ -96,14 +96,13 @@ final class SettingReader {
     List<String> list(String key) {
         Config child = node.get(key);
         List<String> values = new ArrayList<>();
-        if (child.isLeaf()) {
-            child.asString().ifPresent(s -> {
-                for (String part : s.split(",")) {
-                    if (!part.isBlank()) {
-                        values.add(part.trim());
-                    }
+        Optional<String> joined = child.hasValue() ? child.asString().asOptional() : Optional.empty();
+        if (joined.isPresent()) {
+            for (String part : joined.get().split(",")) {
+                if (!part.isBlank()) {
+                    values.add(part.trim());
                 }
-            });
+            }
         } else {
             child.asList(String.class).ifPresent(l -> l.stream().map(String::trim)
                     .filter(s -> !s.isEmpty()).forEach(values::add));

@@ -1,0 +1,66 @@
+package io.bess.wsms;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.bess.wsms.support.TestRedis;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The real Main in a child process: a bad setting ends it with exit code 2 and one clear sentence. */
+class StartupErrorsTest {
+    @TempDir
+    Path workDir;
+
+    @Test
+    void nonNumericPortExitsWithCode2AndNamesTheVariable() throws Exception {
+        Result result = runMain(Map.of("WS_PORT", "abc"));
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("WS_PORT").contains("'abc'").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void unreachableRedisWithoutEmbeddedModeExitsWithCode2() throws Exception {
+        Result result = runMain(Map.of("REDIS_HOST", "127.0.0.1", "REDIS_PORT", Integer.toString(TestRedis.freePort()),
+                                       "WS_PORT", "0"));
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("Cannot reach Redis").contains("REDIS_HOST").doesNotContain("\tat ");
+    }
+
+    @Test
+    void badValueInDotEnvFileExitsWithCode2() throws Exception {
+        Files.writeString(workDir.resolve(".env"), "REDIS_PORT=six\n");
+        Result result = runMain(Map.of());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("REDIS_PORT").contains("'six'");
+    }
+
+    private record Result(int exitCode, String stderr) {
+    }
+
+    private Result runMain(Map<String, String> env) throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-cp",
+                                                            System.getProperty("java.class.path"),
+                                                            Main.class.getName()))
+                .directory(workDir.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("WS_")
+                || k.startsWith("SIMULATOR"));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("Main did not exit within 60 s");
+        }
+        return new Result(process.exitValue(), new String(process.getErrorStream().readAllBytes(),
+                                                          StandardCharsets.UTF_8));
+    }
+}

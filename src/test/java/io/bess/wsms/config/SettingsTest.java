@@ -1,0 +1,96 @@
+package io.bess.wsms.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Settings: defaults, the pipeline's variables, .env, and one clear sentence for each bad value. */
+class SettingsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsMatchTheDocumentedOnes() {
+        Settings s = Settings.from(ConfigLoader.load(dir, Map.of()));
+        assertThat(s.server().port()).isEqualTo(8001);
+        assertThat(s.redis().embedded()).isTrue();
+        assertThat(s.ws().maxConnections()).isEqualTo(10_000);
+        assertThat(s.ws().maxFrameBytes()).isEqualTo(65_536);
+        assertThat(s.ws().slowClientTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.ws().pingInterval()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(s.ws().authRequired()).isFalse();
+        assertThat(s.simulator().runs(true)).isTrue();
+        assertThat(s.simulator().runs(false)).isFalse();
+        assertThat(s.simulator().batteries()).isEqualTo(16);
+        assertThat(s.simulator().rate()).isEqualTo(2.0);
+    }
+
+    @Test
+    void pipelineVariablesOverrideTheFile() {
+        Settings s = Settings.from(ConfigLoader.load(dir, Map.of(
+                "REDIS_HOST", "redis.internal", "REDIS_PORT", "6380", "REDIS_DB", "3", "REDIS_PASS", "pw",
+                "WS_HOST", "127.0.0.1", "WS_PORT", "9001", "WS_TOKEN", "t", "WS_ALLOWED_ORIGINS", "https://a, https://b",
+                "SIMULATOR", "on")));
+        assertThat(s.redis()).extracting(RedisSettings::host, RedisSettings::port, RedisSettings::database,
+                                         RedisSettings::password)
+                .containsExactly("redis.internal", 6380, 3, "pw");
+        assertThat(s.server()).isEqualTo(new ServerSettings("127.0.0.1", 9001));
+        assertThat(s.ws().token()).isEqualTo("t");
+        assertThat(s.ws().allowedOrigins()).containsExactly("https://a", "https://b");
+        assertThat(s.simulator().runs(false)).isTrue();
+    }
+
+    @Test
+    void dotEnvFileIsReadAndTheEnvironmentWinsOverIt() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve(".env"), "WS_PORT=9100\nREDIS_PORT=6390\nSIMULATOR=off\n");
+        Settings s = Settings.from(ConfigLoader.load(dir, Map.of("REDIS_PORT", "6391")));
+        assertThat(s.server().port()).isEqualTo(9100);
+        assertThat(s.redis().port()).isEqualTo(6391);
+        assertThat(s.simulator().runs(true)).isFalse();
+    }
+
+    @Test
+    void secretsNeverAppearInToString() {
+        Settings s = Settings.from(ConfigLoader.load(dir, Map.of("REDIS_PASS", "hunter2", "WS_TOKEN", "tok3n")));
+        assertThat(s.toString()).doesNotContain("hunter2").doesNotContain("tok3n");
+    }
+
+    @Test
+    void eachBadValueGetsOneSentenceNamingTheSetting() {
+        List<List<String>> cases = List.of(
+                List.of("WS_PORT", "abc", "server.port (WS_PORT)"),
+                List.of("WS_PORT", "70000", "server.port (WS_PORT)"),
+                List.of("REDIS_PORT", "-1", "redis.port (REDIS_PORT)"),
+                List.of("REDIS_DB", "x", "redis.db (REDIS_DB)"),
+                List.of("REDIS_SSL", "maybe", "redis.ssl (REDIS_SSL)"),
+                List.of("SIMULATOR", "sometimes", "simulator.enabled (SIMULATOR)"),
+                List.of("SIMULATOR_RATE", "fast", "simulator.rate (SIMULATOR_RATE)"),
+                List.of("WS_MAX_CONNECTIONS", "0", "ws.max-connections (WS_MAX_CONNECTIONS)"));
+        for (List<String> c : cases) {
+            assertThatThrownBy(() -> Settings.from(ConfigLoader.load(dir, Map.of(c.get(0), c.get(1)))))
+                    .as(c.toString())
+                    .isInstanceOf(SettingsException.class)
+                    .hasMessageContaining(c.get(2))
+                    .hasMessageContaining(c.get(1))
+                    .hasMessageEndingWith(".");
+        }
+    }
+
+    @Test
+    void durationsAcceptShortAndIsoForms() {
+        Settings s = Settings.from(ConfigLoader.withOverrides(dir, Map.of("ws.ping-interval", "500ms",
+                                                                          "ws.slow-client-timeout", "PT2M")));
+        assertThat(s.ws().pingInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(s.ws().slowClientTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> Settings.from(ConfigLoader.withOverrides(dir, Map.of("ws.ping-interval", "soon"))))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("ws.ping-interval");
+    }
+}
