@@ -131,7 +131,7 @@ public final class Service implements AutoCloseable {
                         .addFilter(gate)
                         .register("/api/batteries", new BatteryApi(store, encoder))
                         .register("/", StaticContentService.builder("web").welcomeFileName("index.html").build()))
-                .addRouting(WebSocketRoutes.create(hub, store, encoder, metrics, settings.ws()))
+                .addRouting(WebSocketRoutes.create(hub, store, encoder, metrics, settings.ws(), gate))
                 .build()
                 .start();
         LOGGER.log(Level.INFO, "WebSocket at ws://" + settings.server().host() + ":" + server.port()

@@ -63,7 +63,10 @@ public final class FleetWatcher {
             hub.knownBatteries(store.batteryIds());
             status.succeeded();
         } catch (JedisException e) {
-            status.failed(e);
+            // an interrupt (stop() at shutdown) closes the socket under the read: that is no outage
+            if (!Thread.currentThread().isInterrupted()) {
+                status.failed(e);
+            }
         }
     }
 }

@@ -44,7 +44,13 @@ public final class RedisStatus {
     }
 
     void failed(Throwable cause) {
-        if (up.compareAndSet(true, false)) {
+        if (!up.get()) {
+            return;
+        }
+        synchronized (this) {
+            if (!up.compareAndSet(true, false)) {
+                return;
+            }
             downSinceNanos = System.nanoTime();
             outages.increment();
             LOGGER.log(Level.WARNING, "Redis is unreachable (" + cause.getMessage() + "): clients stay connected,"
@@ -52,12 +58,24 @@ public final class RedisStatus {
         }
     }
 
+    /**
+     * Redis answered. When it was down, the listeners run before the status reads "up" again, under the same lock
+     * that other threads noticing the return wait on: a subscriber that reconnects at the same moment publishes its
+     * catch-up update only after every client's fresh snapshot has been requested, so the snapshot comes first.
+     */
     void succeeded() {
-        if (up.compareAndSet(false, true)) {
+        if (up.get()) {
+            return;
+        }
+        synchronized (this) {
+            if (up.get()) {
+                return;
+            }
             long millis = (System.nanoTime() - downSinceNanos) / 1_000_000;
             LOGGER.log(Level.INFO, "Redis is back after " + millis + " ms: resubscribing and sending every client a"
                     + " fresh snapshot");
             onRestored.forEach(Runnable::run);
+            up.set(true);
         }
     }
 

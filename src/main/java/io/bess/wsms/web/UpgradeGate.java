@@ -9,7 +9,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 import io.bess.wsms.config.WsSettings;
+import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -74,13 +76,30 @@ public final class UpgradeGate implements Filter {
         chain.proceed();
     }
 
+    /**
+     * Whether an upgrade would be refused, and how. {@link WsEndpoint} asks this at the upgrade itself: Helidon
+     * performs a WebSocket upgrade before HTTP routing when the upgrader is not its own routed one (ours is not, to
+     * drop Helidon's origin rule), so this filter sees an upgrade only after the endpoint has declined it.
+     *
+     * @param headers request headers
+     * @param query   request query
+     * @return the refusal, empty when the upgrade may proceed
+     */
+    Optional<ApiError> refusal(Headers headers, UriQuery query) {
+        return check(headers, query);
+    }
+
     private Optional<ApiError> check(RoutingRequest req) {
-        if (settings.authRequired() && !authorized(req)) {
+        return check(req.headers(), req.query());
+    }
+
+    private Optional<ApiError> check(Headers headers, UriQuery query) {
+        if (settings.authRequired() && !authorized(headers, query)) {
             return Optional.of(new ApiError(Status.UNAUTHORIZED_401, "unauthorized",
                                              "A valid token is required: send 'Authorization: Bearer <token>'"
                                                      + " or add ?token=<token> to the URL."));
         }
-        Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
+        Optional<String> origin = headers.first(HeaderNames.ORIGIN);
         if (origin.isPresent() && !settings.allowedOrigins().isEmpty()
                 && !settings.allowedOrigins().contains(origin.get())) {
             return Optional.of(new ApiError(Status.FORBIDDEN_403, "origin_not_allowed",
@@ -98,18 +117,18 @@ public final class UpgradeGate implements Filter {
                                                             + " try again shortly."));
         }
         try {
-            BatteryIds.fromQuery(req.query().all("batteries", List::of), settings.maxBatteriesPerClient());
+            BatteryIds.fromQuery(query.all("batteries", List::of), settings.maxBatteriesPerClient());
         } catch (BadRequestException e) {
             return Optional.of(ApiError.badRequest(e.getMessage()));
         }
         return Optional.empty();
     }
 
-    private boolean authorized(RoutingRequest req) {
-        Optional<String> presented = req.headers().first(HeaderNames.AUTHORIZATION)
+    private boolean authorized(Headers headers, UriQuery query) {
+        Optional<String> presented = headers.first(HeaderNames.AUTHORIZATION)
                 .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
                 .map(h -> h.substring(7).trim())
-                .or(() -> req.query().first("token").asOptional());
+                .or(() -> query.first("token").asOptional());
         // digests of equal length compared in constant time: neither content nor length of the token leaks
         return presented.isPresent() && MessageDigest.isEqual(tokenDigest, digest(presented.get()));
     }

@@ -20,11 +20,12 @@ public final class WebSocketRoutes {
      * @param encoder   frame encoder
      * @param metrics   delivery metrics
      * @param settings  WebSocket rules
+     * @param gate      decides whether an upgrade may proceed
      * @return the routing builder
      */
     public static WsRouting.Builder create(Hub hub, SnapshotSource snapshots, FrameEncoder encoder, DeliveryMetrics metrics,
-                                   WsSettings settings) {
+                                   WsSettings settings, UpgradeGate gate) {
         return WsRouting.builder()
-                .endpoint(UpgradeGate.PATH, () -> new WsEndpoint(hub, snapshots, encoder, metrics, settings));
+                .endpoint(UpgradeGate.PATH, () -> new WsEndpoint(hub, snapshots, encoder, metrics, settings, gate));
     }
 }

@@ -30,27 +30,34 @@ final class WsEndpoint implements WsListener {
     private final FrameEncoder encoder;
     private final DeliveryMetrics metrics;
     private final WsSettings settings;
+    private final UpgradeGate gate;
     private final StringBuilder partial = new StringBuilder();
     private Selection selection = Selection.EVERY_BATTERY;
     private volatile ClientSession client;
 
     WsEndpoint(Hub hub, SnapshotSource snapshots, FrameEncoder encoder, DeliveryMetrics metrics,
-               WsSettings settings) {
+               WsSettings settings, UpgradeGate gate) {
         this.hub = hub;
         this.snapshots = snapshots;
         this.encoder = encoder;
         this.metrics = metrics;
         this.settings = settings;
+        this.gate = gate;
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        if (gate.refusal(headers, prologue.query()).isPresent()) {
+            // declined here, the request goes on through HTTP routing, where UpgradeGate answers it with the
+            // fitting status and the JSON error (and counts the refusal)
+            throw new WsUpgradeException("refused by the upgrade gate");
+        }
         List<String> values = prologue.query().all("batteries", List::of);
         if (!values.isEmpty()) {
             try {
                 selection = Selection.of(BatteryIds.fromQuery(values, settings.maxBatteriesPerClient()));
             } catch (BadRequestException e) {
-                // UpgradeGate answers this with a JSON body first; this is the last line of defence
+                // the gate has checked this already; this is the last line of defence
                 throw new WsUpgradeException(e.getMessage());
             }
         }
