@@ -1,6 +1,5 @@
 package io.bess.wsms.web;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
