@@ -1,0 +1,43 @@
+package io.bess.wsms.hub;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.bess.wsms.support.WsTestClient;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Frames are valid JSON whatever Redis holds. */
+class FrameEncoderTest {
+    private final FrameEncoder encoder = new FrameEncoder();
+
+    @Test
+    void oddValuesProduceValidJson() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("timestamp", "100");
+        fields.put("lone surrogate", "a\uD800b");
+        fields.put("control", "\u0001\u001f");
+        fields.put("huge", "9".repeat(40));
+        fields.put("exponent", "1e5");
+        fields.put("leading zero", "01");
+        fields.put("latency_ms", "spoofed");
+        Frame frame = encoder.update(new BatteryState(9, fields), 150, 0);
+        JsonObject data = WsTestClient.parse(frame.json()).getJsonObject("battery:9:data");
+        assertThat(data.getString("control")).isEqualTo("\u0001\u001f");
+        assertThat(data.getString("huge")).isEqualTo("9".repeat(40));
+        assertThat(data.getJsonNumber("exponent").doubleValue()).isEqualTo(1e5);
+        assertThat(data.getString("leading zero")).isEqualTo("01");
+        assertThat(data.getInt("latency_ms")).isEqualTo(50);
+        assertThat(frame.deviceTimestamp()).isEqualTo(100);
+    }
+
+    @Test
+    void snapshotOfNothingIsEmptyObjectAndOfBatteriesHasNoServerFields() {
+        assertThat(encoder.snapshot(List.of())).isEqualTo("{}");
+        String snapshot = encoder.snapshot(List.of(new BatteryState(1, Map.of("timestamp", "5", "voltage", "1"))));
+        assertThat(snapshot).isEqualTo("{\"battery:1:data\":{\"timestamp\":5,\"voltage\":1}}");
+    }
+}
