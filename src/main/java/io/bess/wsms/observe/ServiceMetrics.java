@@ -10,6 +10,7 @@ import io.bess.wsms.hub.DeliveryMetrics;
 import io.bess.wsms.redis.UpstreamMetrics;
 import io.bess.wsms.web.UpgradeGate;
 import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
@@ -18,11 +19,24 @@ import io.helidon.metrics.api.Timer;
 
 /**
  * The service's meters, exported in Prometheus text at {@code /observe/metrics}. Names follow Prometheus
- * conventions once exported: counters end in {@code _total}, durations are in seconds.
+ * conventions once exported: counters end in {@code _total}, durations are in seconds. The two timers are
+ * Prometheus histograms with a fixed, small set of buckets ({@link #BUCKETS}) and no client-side quantiles.
  */
 public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, UpgradeGate.RefusalCounter,
                                              AutoCloseable {
     private static final String PREFIX = "wsms.";
+    /** Histogram bucket bounds of both timers: sub-millisecond fan-out up to seconds of pipeline lag. */
+    private static final Duration[] BUCKETS = {
+        Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+        Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100),
+        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+        Duration.ofSeconds(5)};
+    /** Refusal reasons ({@link UpgradeGate}'s error codes), exported at 0 before the first refusal. */
+    private static final List<String> REFUSAL_REASONS = List.of("bad_request", "unauthorized", "origin_not_allowed",
+                                                                "too_many_connections", "redis_unavailable");
+    /** Reasons the server closes clients for, exported at 0 before the first close. */
+    private static final List<String> CLOSE_REASONS = List.of("slow", "keepalive", "message_too_big",
+                                                              "binary_frame");
 
     private final MeterRegistry registry;
     private final List<Meter> created = new ArrayList<>();
@@ -31,6 +45,7 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     private final Counter redisMessages;
     private final Timer deliveryDelay;
     private final Timer pipelineLatency;
+    private final Supplier<Long> redisReconnects;
 
     /**
      * Registers the meters in Helidon's global registry (the one {@code /observe/metrics} exports).
@@ -42,6 +57,7 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     public ServiceMetrics(Supplier<Integer> connectedClients, Supplier<Integer> subscribedChannels,
                           Supplier<Long> redisReconnects) {
         this.registry = Metrics.globalRegistry();
+        this.redisReconnects = redisReconnects;
         framesSent = counter("frames.sent", "Frames written to clients");
         framesConflated = counter("frames.conflated", "Queued states replaced by newer ones before a slow client"
                 + " read them");
@@ -51,7 +67,12 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
                 + " timestamp");
         gauge("clients.connected", "Connected WebSocket clients", connectedClients);
         gauge("redis.channels.subscribed", "Redis channels subscribed", subscribedChannels);
-        gauge("redis.reconnects", "Redis subscriber reconnections after a lost connection", redisReconnects);
+        // the registry holds a functional counter's state object weakly: this instance lives as long as the service
+        remember(registry.getOrCreate(FunctionalCounter.builder(PREFIX + "redis.reconnects", this,
+                                                                m -> m.redisReconnects.get())
+                                              .description("Redis subscriber reconnections after a lost connection")));
+        REFUSAL_REASONS.forEach(reason -> reasonCounter("upgrades.refused", reason));
+        CLOSE_REASONS.forEach(reason -> reasonCounter("clients.closed", reason));
     }
 
     @Override
@@ -67,9 +88,7 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
 
     @Override
     public void clientClosed(String reason) {
-        remember(registry.getOrCreate(Counter.builder(PREFIX + "clients.closed")
-                                              .description("Clients closed by the server, by reason")
-                                              .tags(List.of(Metrics.tag("reason", reason))))).increment();
+        reasonCounter("clients.closed", reason).increment();
     }
 
     @Override
@@ -84,9 +103,7 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
 
     @Override
     public void refused(String reason) {
-        remember(registry.getOrCreate(Counter.builder(PREFIX + "upgrades.refused")
-                                              .description("WebSocket upgrades refused, by reason")
-                                              .tags(List.of(Metrics.tag("reason", reason))))).increment();
+        reasonCounter("upgrades.refused", reason).increment();
     }
 
     /** Removes this instance's meters, so that another instance in the same JVM (tests) starts clean. */
@@ -102,12 +119,22 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         return remember(registry.getOrCreate(Counter.builder(PREFIX + name).description(description)));
     }
 
+    private Counter reasonCounter(String name, String reason) {
+        String description = name.equals("clients.closed") ? "Clients closed by the server, by reason"
+                : "WebSocket upgrades refused, by reason";
+        return remember(registry.getOrCreate(Counter.builder(PREFIX + name)
+                                                     .description(description)
+                                                     .tags(List.of(Metrics.tag("reason", reason)))));
+    }
+
     private Timer timer(String name, String description) {
+        // percentiles(none): Helidon adds six client-side quantiles by default, which Prometheus cannot
+        // aggregate and which would sit inside the histogram family
         return remember(registry.getOrCreate(Timer.builder(PREFIX + name)
                                                      .description(description)
-                                                     .publishPercentileHistogram(true)
-                                                     .minimumExpectedValue(Duration.ofNanos(100_000))
-                                                     .maximumExpectedValue(Duration.ofSeconds(30))));
+                                                     .percentiles(new double[0])
+                                                     .publishPercentileHistogram(false)
+                                                     .buckets(BUCKETS)));
     }
 
     private <N extends Number> void gauge(String name, String description, Supplier<N> value) {
