@@ -61,8 +61,14 @@ fi
 mvn -f "$here/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
 [ -f "$here/target/bench.jar" ] || { echo "bench build failed" >&2; exit 1; }
 
+# A partial run (some scenarios or targets) reports into target/partial/, leaving RESULTS.md to the last full run.
+out="$here"
+if [ $# -gt 0 ] || [ "$targets" != "raw,peer,service" ]; then
+  out="$here/target/partial"; mkdir -p "$out"
+  echo "partial run: report in $out/RESULTS.md" >&2
+fi
 cd "$here"
 exec "$JAVA_HOME/bin/java" -Xms1g -Xmx2g -XX:+UseParallelGC -jar "$here/target/bench.jar" \
-  --scenarios "$scenarios" --targets "$targets" --measure "${MEASURE:-10}" --out "$here" \
+  --scenarios "$scenarios" --targets "$targets" --measure "${MEASURE:-10}" --out "$out" --logs "$here/target/logs" \
   --service-jar "$jar" --service-dir "$service_dir" --peer-dir "$peer" \
   --java-home "$JAVA_HOME" --redis-server "$redis" --service-opts "${SERVICE_OPTS:-}"

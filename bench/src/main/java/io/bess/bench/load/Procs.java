@@ -109,6 +109,17 @@ public final class Procs {
         }
     }
 
+    /** stime of a process in seconds: the part of its CPU spent in the kernel (syscalls: socket writes, wakeups). */
+    public static double systemCpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[12]) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
     public static double machineBusySeconds() {
         try {

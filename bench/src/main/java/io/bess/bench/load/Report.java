@@ -40,6 +40,7 @@ final class Report {
             new Row("server RSS window end MB", r -> r.rssMeasureEndKb() / 1024.0, "%.1f", true),
             new Row("server CPU % of a core", Result::serverCpuPercent, "%.1f", true),
             new Row("server CPU s per million frames", Result::cpuPerMillionFrames, "%.2f", true),
+            new Row("server CPU in kernel %", Result::serverKernelShare, "%.0f", false),
             new Row("Redis CPU % of a core", Result::redisCpuPercent, "%.1f", true),
             new Row("bench client loops CPU %", Result::clientCpuPercent, "%.1f", false),
             new Row("bench process CPU % (clients+writer)", Result::benchCpuPercent, "%.1f", false),

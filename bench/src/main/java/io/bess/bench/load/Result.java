@@ -9,7 +9,7 @@ public record Result(Scenario scenario, Target target, double rate,
                      int attempted, int connected, Histogram connectMicros, double connectWallSeconds,
                      long rssBeforeKb, long rssConnectedKb, long rssMeasureStartKb, long rssMeasureEndKb,
                      long heapBeforeKb, long heapConnectedKb,
-                     double serverCpuSeconds, double redisCpuSeconds, double benchCpuSeconds,
+                     double serverCpuSeconds, double serverSystemCpuSeconds, double redisCpuSeconds, double benchCpuSeconds,
                      double clientLoopCpuSeconds, double otherCpuSeconds, double windowSeconds, double writerMaxLagMs,
                      long writerSuperseded, String error) {
 
@@ -49,6 +49,11 @@ public record Result(Scenario scenario, Target target, double rate,
 
     public double serverCpuPercent() {
         return 100 * serverCpuSeconds / windowSeconds;
+    }
+
+    /** Share of the server's CPU spent in the kernel. */
+    public double serverKernelShare() {
+        return serverCpuSeconds <= 0 ? Double.NaN : 100 * serverSystemCpuSeconds / serverCpuSeconds;
     }
 
     public double redisCpuPercent() {

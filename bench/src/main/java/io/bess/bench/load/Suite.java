@@ -43,7 +43,7 @@ public final class Suite {
                 Path.of(o.getOrDefault("peer-dir", "/tmp/wsms-bench-peer")),
                 o.containsKey("service-opts") && !o.get("service-opts").isBlank()
                         ? List.of(o.get("service-opts").trim().split("\\s+")) : List.of(),
-                out.resolve("target/logs"));
+                Path.of(o.getOrDefault("logs", out.resolve("target/logs").toString())));
         Suite suite = new Suite(env, Integer.parseInt(o.getOrDefault("threads", "2")),
                 Double.parseDouble(o.getOrDefault("measure", "10")));
         long started = System.currentTimeMillis();
@@ -155,6 +155,12 @@ public final class Suite {
                 Thread.sleep(memory ? 1000 : 200);
                 long rss1 = Procs.rssKb(pid);
                 long heap1 = memory && r.isJava() ? Procs.heapUsedAfterGcKb(env.javaHome(), pid) : -1;
+                if (memory && r.isJava() && System.getenv("BENCH_HEAP_HISTO") != null) {
+                    // what the per-connection heap is made of: the top of the class histogram, after a full GC
+                    String histo = Procs.run(List.of(env.javaHome() + "/bin/jcmd", Long.toString(pid),
+                            "GC.class_histogram"));
+                    write(env.logDir().resolve(sc.name() + "-service-heap-histogram.txt"), histo);
+                }
 
                 Schedule s = Schedule.of(sc.rate(), sc.batteries(), sc.warmupSeconds(), sc.measureSeconds(),
                         TimeUnit.MILLISECONDS.toNanos(100));
@@ -169,6 +175,7 @@ public final class Suite {
                 });
                 sleepUntil(s.measureStartNanos());
                 double srv0 = Procs.cpuSeconds(pid);
+                double sys0 = Procs.systemCpuSeconds(pid);
                 double redis0 = Procs.cpuSeconds(r.redis().pid());
                 double bench0 = Procs.cpuSeconds(ProcessHandle.current().pid());
                 long loops0 = clients.loopCpuNanos();
@@ -176,6 +183,7 @@ public final class Suite {
                 long rssA = Procs.rssKb(pid);
                 sleepUntil(s.measureEndNanos());
                 double srv1 = Procs.cpuSeconds(pid);
+                double sys1 = Procs.systemCpuSeconds(pid);
                 double redis1 = Procs.cpuSeconds(r.redis().pid());
                 double bench1 = Procs.cpuSeconds(ProcessHandle.current().pid());
                 long loops1 = clients.loopCpuNanos();
@@ -211,7 +219,7 @@ public final class Suite {
                 return new Result(sc, t, sc.rate(), s.measuredCount(), expected, tot.delivered(), tot.unparsed(),
                         tot.duplicates(), tot.closedByPeer(), tot.latencyMicros(), cr.attempted(), cr.connected() + stalledConnected,
                         cr.connectMicros(), cr.wallSeconds(), rss0, rss1, rssA, rssB, heap0, heap1,
-                        srv1 - srv0, t == Target.RAW ? srv1 - srv0 : redis1 - redis0, bench1 - bench0,
+                        srv1 - srv0, sys1 - sys0, t == Target.RAW ? srv1 - srv0 : redis1 - redis0, bench1 - bench0,
                         (loops1 - loops0) / 1e9, Math.max(0, (machine1 - machine0) - ours), window,
                         pub.maxLagNanos() / 1e6, pub.superseded(), err);
             } finally {
@@ -232,7 +240,7 @@ public final class Suite {
 
     private static Result failed(Scenario sc, Target t, double rate, String error) {
         return new Result(sc, t, rate, 0, 0, 0, 0, 0, 0, null, sc.clients(), 0, null, 0, -1, -1, -1, -1, -1, -1,
-                0, 0, 0, 0, 0, 1, 0, 0, error);
+                0, 0, 0, 0, 0, 0, 1, 0, 0, error);
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {
@@ -244,11 +252,11 @@ public final class Suite {
 
     static String oneLine(Result r) {
         return String.format("delivered %d/%d (%.4f%%) p50 %.2f p99 %.2f p99.9 %.2f max %.2f ms, connect p99 %.1f ms "
-                        + "(%d/%d in %.2f s), rss/conn %.1f KB, heap/conn %.1f KB, srv cpu %.0f%% (%.2f s/Mframe), "
+                        + "(%d/%d in %.2f s), rss/conn %.1f KB, heap/conn %.1f KB, srv cpu %.0f%% (%.2f s/Mframe, %.0f%% kernel), "
                         + "redis %.0f%%, clients %.0f%%, bench %.0f%%, other procs %.0f%%, writer lag %.1f ms (superseded %d), dup %d%s",
                 r.delivered(), r.expected(), 100 * r.deliveryRatio(), r.pMs(50), r.pMs(99), r.pMs(99.9), r.maxMs(),
                 r.connectMs(99), r.connected(), r.attempted(), r.connectWallSeconds(), r.rssPerConnKb(),
-                r.heapPerConnKb(), r.serverCpuPercent(), r.cpuPerMillionFrames(), r.redisCpuPercent(),
+                r.heapPerConnKb(), r.serverCpuPercent(), r.cpuPerMillionFrames(), r.serverKernelShare(), r.redisCpuPercent(),
                 r.clientCpuPercent(), r.benchCpuPercent(), r.otherCpuPercent(), r.writerMaxLagMs(), r.writerSuperseded(), r.duplicates(),
                 r.error() == null ? "" : " ERROR " + r.error());
     }
