@@ -6,6 +6,7 @@ import java.util.Optional;
 import io.bess.wsms.hub.BatteryState;
 import io.bess.wsms.hub.FrameEncoder;
 import io.bess.wsms.redis.RedisStore;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -32,7 +33,23 @@ public final class BatteryApi implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/", this::all)
-                .get("/{id}", this::one);
+                .get("/{id}", this::one)
+                .any("/", BatteryApi::onlyGet)
+                .any("/{id}", BatteryApi::onlyGet)
+                .any("/*", BatteryApi::noSuchPath);
+    }
+
+    /** Other methods on the two resources: 405 with Allow, in the protocol's JSON error, like every API error. */
+    private static void onlyGet(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.ALLOW, "GET");
+        new ApiError(Status.METHOD_NOT_ALLOWED_405, "method_not_allowed",
+                     "Only GET is supported on " + BatteryIds.shorten(req.path().path()) + ".").send(res);
+    }
+
+    /** Deeper paths ({@code /api/batteries/1/x}): 404 in JSON rather than the server's plain-text page. */
+    private static void noSuchPath(ServerRequest req, ServerResponse res) {
+        new ApiError(Status.NOT_FOUND_404, "not_found", "No such resource: use /api/batteries or /api/batteries/{id}.")
+                .send(res);
     }
 
     private void all(ServerRequest req, ServerResponse res) {
@@ -43,7 +60,7 @@ public final class BatteryApi implements HttpService {
         String raw = req.path().pathParameters().get("id");
         int id;
         try {
-            id = BatteryIds.fromQuery(List.of(raw), 1).iterator().next();
+            id = parseId(raw);
         } catch (BadRequestException e) {
             ApiError.badRequest(e.getMessage()).send(res);
             return;
@@ -58,6 +75,23 @@ public final class BatteryApi implements HttpService {
                 sendJson(res, snapshot.substring(key.length(), snapshot.length() - 1));
             }
         });
+    }
+
+    /**
+     * One id, strictly: decimal digits only. The query parser's leniency (comma lists, spaces around items) has no
+     * place in a path, where "1,2" or " 1" is a malformed id, not a list or an id.
+     */
+    private static int parseId(String raw) throws BadRequestException {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            boolean sign = c == '-' && i == 0 && raw.length() > 1;
+            if (!sign && (c < '0' || c > '9')) {
+                throw new BadRequestException("battery id '" + BatteryIds.shorten(raw) + "' is not a number: give one"
+                                                      + " decimal id, e.g. /api/batteries/7.");
+            }
+        }
+        // negative and too large ids get the same answer as in a query
+        return BatteryIds.fromQuery(List.of(raw), 1).iterator().next();
     }
 
     private static Optional<List<BatteryState>> readOrFail(ServerResponse res, Read read) {

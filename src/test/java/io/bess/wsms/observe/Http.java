@@ -22,7 +22,19 @@ public final class Http {
      * @return the response, body as text
      */
     public static HttpResponse<String> get(URI uri) {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build();
+        return send(uri, "GET");
+    }
+
+    /**
+     * Sends a request without a body.
+     *
+     * @param uri    where
+     * @param method HTTP method
+     * @return the response, body as text
+     */
+    public static HttpResponse<String> send(URI uri, String method) {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
         try {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
