@@ -15,6 +15,7 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
 
 /**
@@ -124,7 +125,7 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
                 : "WebSocket upgrades refused, by reason";
         return remember(registry.getOrCreate(Counter.builder(PREFIX + name)
                                                      .description(description)
-                                                     .tags(List.of(Metrics.tag("reason", reason)))));
+                                                     .tags(List.of(Tag.create("reason", reason)))));
     }
 
     private Timer timer(String name, String description) {
