@@ -26,6 +26,7 @@ import io.bess.wsms.web.UpgradeGate;
 import io.bess.wsms.web.WebSocketRoutes;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -41,6 +42,8 @@ public final class Service implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Service.class.getName());
     /** How long clients get to receive their close frame (1001) before the server stops. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    /** Longest HTTP request line accepted (Helidon's default is 2 KiB). */
+    private static final int MAX_REQUEST_LINE = 32 * 1024;
 
     private final Deque<AutoCloseable> stopOrder = new ArrayDeque<>();
     private final Hub hub;
@@ -115,6 +118,9 @@ public final class Service implements AutoCloseable {
                 .host(settings.server().host())
                 .port(settings.server().port())
                 .shutdownHook(false)
+                // room for a full selection in the query (1024 ids of up to 10 digits): longer request lines than
+                // Helidon's default 2 KiB would get a bare 414 instead of the gate's 400 with a JSON message
+                .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).build())
                 .addProtocol(WsConfig.builder()
                                      .name("websocket")
                                      .maxFrameLength(settings.ws().maxFrameBytes())

@@ -120,11 +120,16 @@ public final class RedisStore implements SnapshotSource {
         return value > Integer.MAX_VALUE ? Optional.empty() : Optional.of((int) value);
     }
 
-    /** A pooled connection that died while idle fails once on its next use; one retry gets a fresh one. */
+    /**
+     * A pooled connection that died while idle (Redis restarted) fails on its next use. After such a failure every
+     * idle connection is suspect, so they are all dropped before the one retry: otherwise the retry could take
+     * another dead one and report a false outage just after Redis came back.
+     */
     private <T> T retryOnce(Function<RedisClient, T> operation) {
         try {
             return operation.apply(client);
         } catch (JedisConnectionException e) {
+            client.getPool().clear();
             return operation.apply(client);
         }
     }

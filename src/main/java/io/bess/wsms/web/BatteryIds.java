@@ -28,7 +28,7 @@ final class BatteryIds {
                                                       + " batteries=1,2,7; it was empty.");
             }
             for (String part : value.split(",", -1)) {
-                add(ids, parse(part.trim()), max);
+                add(ids, parse(part.strip()), max);
             }
         }
         return ids;

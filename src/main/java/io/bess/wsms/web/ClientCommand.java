@@ -52,6 +52,10 @@ sealed interface ClientCommand {
             object = value.asJsonObject();
         } catch (JsonException | IllegalStateException e) {
             throw new BadRequestException(usage("the frame is not valid JSON"));
+        } catch (RuntimeException e) {
+            // Parsson refuses input nested deeper than 1000 levels with a plain RuntimeException
+            throw new BadRequestException(usage("the frame is not a usable JSON object (" + BatteryIds.shorten(
+                    String.valueOf(e.getMessage())) + ")"));
         }
         JsonValue action = object.get("action");
         if (action == null || action.getValueType() != JsonValue.ValueType.STRING) {
