@@ -28,9 +28,27 @@ public final class Main {
             Config config = ConfigLoader.load(Path.of("").toAbsolutePath(), System.getenv());
             Service service = Service.start(Settings.from(config), config.get("server"));
             Runtime.getRuntime().addShutdownHook(new Thread(service::close, "shutdown"));
+            exitCleanlyOnSigterm();
         } catch (SettingsException | RedisUnavailableException e) {
             System.err.println("websocket-server-ms: " + e.getMessage());
             System.exit(EXIT_BAD_CONFIG);
+        }
+    }
+
+    /**
+     * SIGTERM is the normal way to stop the service (docker stop, Kubernetes, systemd), so it exits 0: left to the
+     * JVM, the process would exit with 143 (128 + SIGTERM), which supervisors report as a failure. The handler only
+     * calls {@code System.exit(0)}, which runs the shutdown hook (the graceful stop) and waits for it; stopping the
+     * service from the handler thread itself would not work, since the JVM starts exiting as soon as the server's
+     * threads end, while the rest of the stop is still running. Other signals (Ctrl-C) keep the JVM's behaviour.
+     */
+    @SuppressWarnings("restriction")
+    private static void exitCleanlyOnSigterm() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.exit(0));
+        } catch (IllegalArgumentException | LinkageError e) {
+            System.err.println("websocket-server-ms: SIGTERM handler not installed (" + e.getMessage()
+                                       + "): SIGTERM still stops the service gracefully, with exit code 143");
         }
     }
 }

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.bess.wsms.config.Settings;
 import io.bess.wsms.hub.FrameEncoder;
@@ -52,7 +53,9 @@ public final class Service implements AutoCloseable {
     private final Settings settings;
     private final RedisConnector connector;
     private final RedisClient client;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private WebServer server;
+    private UpgradeGate gate;
 
     private Service(Settings settings) {
         this.settings = settings;
@@ -112,7 +115,7 @@ public final class Service implements AutoCloseable {
         reaper.start();
         stopOrder.push(reaper::stop);
 
-        UpgradeGate gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics);
+        gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics);
         server = WebServer.builder()
                 .config(serverConfig)
                 .host(settings.server().host())
@@ -173,10 +176,17 @@ public final class Service implements AutoCloseable {
 
     /**
      * Graceful stop: every client gets a close frame with 1001 (going away), stuck ones are dropped after a short
-     * grace, then the server, the Redis connections and the embedded Redis stop.
+     * grace, then the server, the Redis connections and the embedded Redis stop. New upgrades are refused (503) from
+     * the start. Safe to call more than once (the SIGTERM handler and the shutdown hook both call it).
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (gate != null) {
+            gate.stopAccepting();
+        }
         hub.closeAll(1001, "server shutting down");
         long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
         while (hub.size() > 0 && System.nanoTime() < deadline) {

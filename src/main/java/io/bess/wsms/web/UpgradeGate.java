@@ -32,6 +32,7 @@ public final class UpgradeGate implements Filter {
     private final BooleanSupplier redisUp;
     private final RefusalCounter refusals;
     private final byte[] tokenDigest;
+    private volatile boolean accepting = true;
 
     /** Counts refused upgrades by reason, for metrics. */
     @FunctionalInterface
@@ -93,7 +94,16 @@ public final class UpgradeGate implements Filter {
         return check(req.headers(), req.query());
     }
 
+    /** From now on every upgrade is refused with 503: the server is shutting down. */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
     private Optional<ApiError> check(Headers headers, UriQuery query) {
+        if (!accepting) {
+            return Optional.of(ApiError.unavailable("shutting_down", "The server is shutting down; reconnect in a"
+                    + " moment."));
+        }
         if (settings.authRequired() && !authorized(headers, query)) {
             return Optional.of(new ApiError(Status.UNAUTHORIZED_401, "unauthorized",
                                              "A valid token is required: send 'Authorization: Bearer <token>'"

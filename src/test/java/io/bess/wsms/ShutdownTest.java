@@ -1,0 +1,166 @@
+package io.bess.wsms;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.bess.wsms.support.RawUpgrade;
+import io.bess.wsms.support.RawWsClient;
+import io.bess.wsms.support.TestRedis;
+import io.bess.wsms.support.WsTestClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 3, point 7: a graceful stop sends 1001 to every client, drops a stalled one after a short grace, and
+ * finishes within 5 s; the real process stops that way on SIGTERM and exits 0.
+ */
+class ShutdownTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+    @Test
+    void closeSends1001ToEveryClientAndFinishesWithinFiveSecondsDespiteAStalledOne() throws Exception {
+        List<WsTestClient> clients = new ArrayList<>();
+        try (TestRedis redis = TestRedis.start()) {
+            Map<String, String> config = new HashMap<>(redis.settings());
+            config.put("ws.slow-client-timeout", "10m");
+            ServiceFixture service = ServiceFixture.start(config);
+            try {
+                for (int i = 0; i < 200; i++) {
+                    clients.add(WsTestClient.connect(service.ws("batteries=2")));
+                }
+                for (WsTestClient client : clients) {
+                    assertThat(client.next()).isEqualTo("{}");
+                }
+                RawWsClient raw = RawWsClient.connect(service.port(), "/ws?batteries=1", 1024);
+                stallWriterOf(service, redis);
+
+                long started = System.nanoTime();
+                service.close();
+                long millis = (System.nanoTime() - started) / 1_000_000;
+
+                for (WsTestClient client : clients) {
+                    assertThat(client.awaitClose()).isEqualTo(1001);
+                }
+                assertThat(millis).as("close() duration in ms").isLessThan(5000);
+                assertThat(raw.readUntilClose()).isIn(1001, -1);
+                raw.close();
+                System.out.println("Service.close() with 200 clients and one stalled writer: " + millis
+                        + " ms; every client saw 1001");
+            } finally {
+                service.close();
+                clients.forEach(WsTestClient::abort);
+            }
+        }
+    }
+
+    @Test
+    void upgradesAreRefusedOnceShutdownHasBegun() throws Exception {
+        try (TestRedis redis = TestRedis.start()) {
+            Map<String, String> config = new HashMap<>(redis.settings());
+            config.put("ws.slow-client-timeout", "10m");
+            ServiceFixture service = ServiceFixture.start(config);
+            try (RawWsClient ignored = RawWsClient.connect(service.port(), "/ws?batteries=1", 1024)) {
+                stallWriterOf(service, redis);
+                // close() now waits on the stalled client for its grace period: new upgrades meanwhile get 503
+                Thread closer = Thread.ofVirtual().start(service::close);
+                await().atMost(PATIENCE).until(() -> {
+                    RawUpgrade answer = RawUpgrade.send(service.port(), "/ws", Map.of());
+                    return answer.status() == 503 && answer.isJsonError("shutting_down");
+                });
+                closer.join();
+            } finally {
+                service.close();
+            }
+        }
+    }
+
+    @Test
+    void sigtermStopsTheRealProcessWith1001ToClientsAndExitCodeZero(@TempDir Path dir) throws Exception {
+        int port = TestRedis.freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                                                    "io.bess.wsms.Main")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out.log").toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("WS_")
+                || k.startsWith("SIMULATOR"));
+        builder.environment().put("WS_PORT", Integer.toString(port));
+        builder.environment().put("WS_HOST", "127.0.0.1");
+        builder.environment().put("SIMULATOR", "off");
+        Process process = builder.start();
+        try {
+            URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> RawUpgrade.send(port, "/ws", Map.of()).status() == 101);
+            try (WsTestClient client = WsTestClient.connect(uri)) {
+                assertThat(client.next()).isEqualTo("{}");
+                long signalled = System.nanoTime();
+                process.destroy();
+                assertThat(client.awaitClose()).isEqualTo(1001);
+                assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("exited within 10 s").isTrue();
+                long millis = (System.nanoTime() - signalled) / 1_000_000;
+                String log = Files.readString(dir.resolve("out.log"));
+                assertThat(process.exitValue()).as(log).isZero();
+                // the embedded Redis it started is gone too (java.util.logging's own shutdown hook may already
+                // have closed the log handlers, so the final "Stopped" line is not always in the log)
+                Matcher embedded = Pattern
+                        .compile("embedded Redis at 127\\.0\\.0\\.1:(\\d+)").matcher(log);
+                assertThat(embedded.find()).as(log).isTrue();
+                int redisPort = Integer.parseInt(embedded.group(1));
+                await().atMost(PATIENCE).until(() -> !accepts(redisPort));
+                assertThat(millis).as("SIGTERM to exit, ms").isLessThan(5000);
+                System.out.println("SIGTERM: client saw 1001, process exited " + process.exitValue() + " after "
+                        + millis + " ms");
+            }
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Floods battery 1 with 64 KB states until some client's writer is blocked on a full socket. */
+    private static void stallWriterOf(ServiceFixture service, TestRedis redis) {
+        String pad = "x".repeat(60_000);
+        try (Jedis jedis = redis.jedis()) {
+            jedis.sadd("info:batteries:ids", "1");
+            await().atMost(PATIENCE).until(() -> {
+                Pipeline p = jedis.pipelined();
+                for (int i = 0; i < 20; i++) {
+                    Map<String, String> fields = new HashMap<>(TestRedis.reading(System.nanoTime(), 1));
+                    fields.put("pad", pad);
+                    p.hset("battery:1:data", fields);
+                    p.publish("battery:1:data", "updates");
+                }
+                p.sync();
+                long now = System.nanoTime();
+                return service.service().hub().sessions().stream()
+                        .anyMatch(s -> s.stalledNanos(now) > Duration.ofMillis(300).toNanos());
+            });
+        }
+    }
+}
