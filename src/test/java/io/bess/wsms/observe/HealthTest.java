@@ -94,7 +94,10 @@ class HealthTest {
                 assertThat(response.statusCode()).as(path).isEqualTo(503);
                 JsonObject body = WsTestClient.parse(response.body());
                 assertThat(body.getString("status")).as(path).isEqualTo("DOWN");
-                assertThat(check(body, "redis").orElseThrow().getString("status")).isEqualTo("DOWN");
+                JsonObject redisCheck = check(body, "redis").orElseThrow();
+                assertThat(redisCheck.getString("status")).isEqualTo("DOWN");
+                assertThat(redisCheck.getJsonObject("data").getString("redis")).isEqualTo("127.0.0.1:" + redis.port());
+                assertThat(redisCheck.getJsonObject("data").getString("error")).isNotBlank();
             }
             assertThat(Http.get(service.http("/observe/health/live")).statusCode()).isEqualTo(200);
 
