@@ -61,6 +61,11 @@ fi
 mvn -f "$here/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
 [ -f "$here/target/bench.jar" ] || { echo "bench build failed" >&2; exit 1; }
 
+# Which build of the service was measured, for RESULTS.md.
+if [ -z "${SERVICE_LABEL:-}" ]; then
+  SERVICE_LABEL="$jar"
+  [ -z "${SERVICE_JAR:-}" ] && SERVICE_LABEL="commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$( [ -n "$(git -C "$root" status --porcelain -- src pom.xml 2>/dev/null)" ] && echo ' + uncommitted changes')"
+fi
 # A partial run (some scenarios or targets) reports into target/partial/, leaving RESULTS.md to the last full run.
 out="$here"
 if [ $# -gt 0 ] || [ "$targets" != "raw,peer,service" ]; then
@@ -71,4 +76,4 @@ cd "$here"
 exec "$JAVA_HOME/bin/java" -Xms1g -Xmx2g -XX:+UseParallelGC -jar "$here/target/bench.jar" \
   --scenarios "$scenarios" --targets "$targets" --measure "${MEASURE:-10}" --out "$out" --logs "$here/target/logs" \
   --service-jar "$jar" --service-dir "$service_dir" --peer-dir "$peer" \
-  --java-home "$JAVA_HOME" --redis-server "$redis" --service-opts "${SERVICE_OPTS:-}"
+  --java-home "$JAVA_HOME" --redis-server "$redis" --service-opts "${SERVICE_OPTS:-}" --service-label "$SERVICE_LABEL"

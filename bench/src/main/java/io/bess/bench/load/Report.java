@@ -273,6 +273,7 @@ final class Report {
                 .append(" cores visible\n");
         sb.append("- Memory: ").append(memTotal()).append("\n");
         sb.append("- Kernel: ").append(sh("uname", "-sr")).append("\n");
+        sb.append("- Service measured: ").append(env.serviceLabel()).append("\n");
         sb.append("- Service JVM: ").append(sh(env.javaHome() + "/bin/java", "-version").lines().findFirst().orElse(""))
                 .append(env.serviceJvmOptions().isEmpty() ? "" : " " + env.serviceJvmOptions()).append("\n");
         sb.append("- Bench JVM: ").append(System.getProperty("java.vm.name")).append(' ')

@@ -24,7 +24,7 @@ public enum Target {
 
     /** Paths and options the targets need. */
     public record Env(String redisServer, String javaHome, Path serviceJar, Path serviceDir, Path peerDir,
-                      List<String> serviceJvmOptions, Path logDir) { }
+                      List<String> serviceJvmOptions, Path logDir, String serviceLabel) { }
 
     /** A running Redis plus, except for RAW, the server under test. */
     public record Running(Target target, Process redis, int redisPort, Process server, int port) {
