@@ -136,11 +136,11 @@ public final class Suite {
     }
 
     /**
-     * Waits (at most 30 s) until the rest of the machine is quiet: other sessions' builds and tests share these two
+     * Waits (at most 10 s) until the rest of the machine is quiet: other sessions' builds and tests share these two
      * cores, and a measurement taken while they burn a core says more about them than about the target.
      */
     private static void awaitQuiet() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
+        long deadline = System.currentTimeMillis() + 10_000;
         double busy;
         do {
             double b0 = Procs.machineBusySeconds();
