@@ -2,6 +2,7 @@ package io.bess.wsms.hub;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,16 @@ public final class ClientSession {
      * @param json the error frame
      */
     public void notice(String json) {
-        outbox.notice(json);
+        outbox.notice(WireFormat.text(json));
+    }
+
+    /**
+     * Answers a ping; the pong goes out through the writer like every other frame, so frames never interleave.
+     *
+     * @param payload the ping's payload
+     */
+    public void pong(byte[] payload) {
+        outbox.notice(WireFormat.pong(payload));
     }
 
     /**
@@ -134,6 +144,8 @@ public final class ClientSession {
 
     /** The writer loop: runs on its own virtual thread until the connection ends. */
     void write(Runnable onEnd) {
+        WireBatch out = new WireBatch();
+        List<Frame> delivered = new ArrayList<>();
         try {
             while (true) {
                 long untilPing = pingIntervalNanos - (System.nanoTime() - lastPingNanos);
@@ -142,20 +154,26 @@ public final class ClientSession {
                     transport.close(batch.close().code(), batch.close().reason());
                     return;
                 }
-                if (batch.snapshot() != null && !sendSnapshot(batch.snapshot())) {
+                if (batch.snapshot() != null && !addSnapshot(batch.snapshot(), out)) {
                     // Redis is down: keep the request and try again shortly; the queued updates are dropped
                     // because the snapshot, sent first, will carry states at least as new
                     outbox.requestSnapshot(batch.snapshot());
                     Thread.sleep(Duration.ofNanos(RETRY_SNAPSHOT_NANOS));
                     continue;
                 }
-                for (String notice : batch.notices()) {
-                    timedSend(notice);
-                }
+                batch.notices().forEach(out::add);
                 for (Frame frame : batch.updates()) {
-                    sendUpdate(frame);
+                    if (addUpdate(frame, out)) {
+                        delivered.add(frame);
+                    }
                 }
-                keepAlive();
+                addPingIfDue(out);
+                flush(out);
+                long written = System.nanoTime();
+                for (Frame frame : delivered) {
+                    metrics.frameSent(written - frame.receivedNanos());
+                }
+                delivered.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -167,7 +185,7 @@ public final class ClientSession {
         }
     }
 
-    private boolean sendSnapshot(SnapshotRequest request) {
+    private boolean addSnapshot(SnapshotRequest request, WireBatch out) {
         List<BatteryState> states;
         try {
             Selection current = selection;
@@ -179,7 +197,7 @@ public final class ClientSession {
             LOGGER.log(Level.DEBUG, () -> transport + " snapshot postponed: " + e);
             return false;
         }
-        timedSend(encoder.snapshot(states));
+        out.add(WireFormat.text(encoder.snapshot(states)));
         // a snapshot is authoritative: later frames are compared with what it showed
         for (BatteryState state : states) {
             lastSent.put(state.id(), FrameEncoder.deviceTimestamp(state.fields()));
@@ -187,23 +205,23 @@ public final class ClientSession {
         return true;
     }
 
-    private void sendUpdate(Frame frame) {
+    private boolean addUpdate(Frame frame, WireBatch out) {
         if (!selection.includes(frame.battery())) {
-            return;
+            return false;
         }
         if (frame.ordered()) {
             Long last = lastSent.get(frame.battery());
             // never an older state after a newer one; an equal one is a duplicate of what the client has
             if (last != null && last != Frame.NO_TIMESTAMP && frame.deviceTimestamp() <= last) {
-                return;
+                return false;
             }
         }
-        timedSend(frame.json());
+        out.add(frame.wire());
         lastSent.put(frame.battery(), frame.deviceTimestamp());
-        metrics.frameSent(System.nanoTime() - frame.receivedNanos());
+        return true;
     }
 
-    private void keepAlive() {
+    private void addPingIfDue(WireBatch out) {
         long now = System.nanoTime();
         if (now - lastPingNanos < pingIntervalNanos) {
             return;
@@ -214,20 +232,19 @@ public final class ClientSession {
             return;
         }
         lastPingNanos = now;
-        writeStartedNanos = now;
-        try {
-            transport.ping();
-        } finally {
-            writeStartedNanos = 0;
-        }
+        out.add(WireFormat.ping());
     }
 
-    private void timedSend(String text) {
+    private void flush(WireBatch out) {
+        if (out.isEmpty()) {
+            return;
+        }
         writeStartedNanos = System.nanoTime();
         try {
-            transport.send(text);
+            transport.write(out.bytes());
         } finally {
             writeStartedNanos = 0;
+            out.clear();
         }
     }
 

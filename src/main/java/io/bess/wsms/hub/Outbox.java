@@ -10,7 +10,8 @@ import java.util.function.IntPredicate;
 
 /**
  * A client's pending work, bounded by its number of batteries: at most one state per battery (a newer state
- * replaces a queued older one: conflation), at most one snapshot request, and a few notices (error frames).
+ * replaces a queued older one: conflation), at most one snapshot request, and a few notices (error frames and
+ * pongs).
  * Offers never block on the writer and never throw.
  */
 final class Outbox {
@@ -20,12 +21,12 @@ final class Outbox {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private LinkedHashMap<Integer, Frame> updates = new LinkedHashMap<>();
-    private final ArrayDeque<String> notices = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> notices = new ArrayDeque<>();
     private SnapshotRequest snapshot;
     private CloseRequest close;
 
     /** The writer's next batch of work. */
-    record Batch(CloseRequest close, SnapshotRequest snapshot, List<String> notices, List<Frame> updates) {
+    record Batch(CloseRequest close, SnapshotRequest snapshot, List<byte[]> notices, List<Frame> updates) {
         boolean isEmpty() {
             return close == null && snapshot == null && notices.isEmpty() && updates.isEmpty();
         }
@@ -52,14 +53,15 @@ final class Outbox {
         }
     }
 
-    boolean notice(String json) {
+    /** Queues a control or error frame (wire bytes); false when dropped. */
+    boolean notice(byte[] frame) {
         lock.lock();
         try {
             if (close != null || notices.size() >= MAX_NOTICES) {
                 return false;
             }
             signalIfIdle();
-            notices.add(json);
+            notices.add(frame);
             return true;
         } finally {
             lock.unlock();
@@ -136,7 +138,7 @@ final class Outbox {
                 // a fresh map rather than clear(): clear() walks the whole table, grown to the busiest moment
                 updates = new LinkedHashMap<>();
             }
-            List<String> takenNotices = notices.isEmpty() ? List.of() : List.copyOf(notices);
+            List<byte[]> takenNotices = notices.isEmpty() ? List.of() : List.copyOf(notices);
             notices.clear();
             Batch batch = new Batch(close, snapshot, takenNotices, taken);
             snapshot = null;

@@ -1,20 +1,18 @@
 package io.bess.wsms.hub;
 
 /**
- * The socket side of one client, as its writer sees it. Only the client's writer thread sends;
- * {@link #abort()} may be called from anywhere to unblock a writer stuck on a peer that stopped reading.
+ * The socket side of one client, as its writer sees it. Only the client's writer thread writes (pongs included, so
+ * that frames never interleave); {@link #abort()} may be called from anywhere to unblock a writer stuck on a peer
+ * that stopped reading.
  */
 public interface Transport {
     /**
-     * Sends one text frame; blocks while the peer's window is full.
+     * Writes complete WebSocket frames (one or many) in one socket write; blocks while the peer's window is full.
      *
-     * @param text the frame
+     * @param frames frame bytes as {@link WireFormat} makes them; not modified
      * @throws TransportException when the connection is gone
      */
-    void send(String text);
-
-    /** Sends a ping frame. */
-    void ping();
+    void write(byte[] frames);
 
     /**
      * Sends a close frame.

@@ -104,8 +104,9 @@ final class WsEndpoint implements WsListener {
     @Override
     public void onPing(WsSession session, BufferData buffer) {
         client.heard();
-        // a pong is a control frame the protocol wants soon; Helidon's send lock makes it safe beside the writer
-        session.pong(buffer);
+        byte[] payload = new byte[buffer.available()];
+        buffer.read(payload);
+        client.pong(payload);
     }
 
     @Override

@@ -9,26 +9,24 @@ import io.helidon.websocket.WsSession;
 /** A client's Helidon WebSocket session, as its writer uses it. */
 final class WsTransport implements Transport {
     private final WsSession session;
+    private final ConnectionContext connection;
     private final String peer;
 
     WsTransport(WsSession session) {
         this.session = session;
+        if (!(session.socketContext() instanceof ConnectionContext context)) {
+            throw new IllegalStateException("a server WebSocket session always has a connection context");
+        }
+        this.connection = context;
         this.peer = "client " + session.socketContext().remotePeer().address();
     }
 
     @Override
-    public void send(String text) {
+    public void write(byte[] frames) {
         try {
-            session.send(text, true);
-        } catch (RuntimeException e) {
-            throw new TransportException(e);
-        }
-    }
-
-    @Override
-    public void ping() {
-        try {
-            session.ping(BufferData.empty());
+            // straight to the socket, in one write: the frames are already complete WebSocket frames, encoded once
+            // for all recipients; WsSession.send would encode and frame the text again for every client
+            connection.dataWriter().writeNow(BufferData.create(frames));
         } catch (RuntimeException e) {
             throw new TransportException(e);
         }
@@ -46,9 +44,7 @@ final class WsTransport implements Transport {
     @Override
     public void abort() {
         // WsSession.close would wait for the send lock that a stuck writer holds; closing the socket does not
-        if (session.socketContext() instanceof ConnectionContext connection) {
-            connection.serverSocket().close();
-        }
+        connection.serverSocket().close();
     }
 
     @Override

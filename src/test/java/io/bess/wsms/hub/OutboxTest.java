@@ -24,7 +24,7 @@ class OutboxTest {
     void noticesBeyondTheBoundAreDropped() throws Exception {
         Outbox outbox = new Outbox();
         for (int i = 0; i < 1_000; i++) {
-            outbox.notice("e" + i);
+            outbox.notice(WireFormat.text("e" + i));
         }
         assertThat(outbox.await(TimeUnit.SECONDS.toNanos(1)).notices()).hasSize(Outbox.MAX_NOTICES);
     }
