@@ -91,6 +91,15 @@ final class Report {
                 saturate(md, rs, targets);
             } else {
                 table(md, rs, targets);
+                if (sc.oneBatteryEach()) {
+                    md.append("\nThe Node peer ignores `?batteries=` and sends every battery to every client, so its "
+                            + "expected frames are ").append(sc.batteries()).append("x the others'.\n");
+                }
+                if (sc.stalled() > 0) {
+                    md.append("\n\"clients connected\" includes the ").append(sc.stalled())
+                            .append(" stalled clients; every other figure is about the clients that read. The stalled "
+                                    + "ones have a 4 KB receive buffer and never read a byte.\n");
+                }
                 String svg = sc.name() + "-latency.svg";
                 Files.writeString(dir.resolve(svg), svg(sc, rs));
                 md.append("\n![").append(sc.name()).append(" latency percentiles](").append(svg).append(")\n\n");
