@@ -23,6 +23,7 @@ import io.bess.wsms.redis.Subscriptions;
 import io.bess.wsms.redis.UpdateRelay;
 import io.bess.wsms.sim.BatterySimulator;
 import io.bess.wsms.web.BatteryApi;
+import io.bess.wsms.web.JsonErrorHandler;
 import io.bess.wsms.web.UpgradeGate;
 import io.bess.wsms.web.WebSocketRoutes;
 import io.helidon.config.Config;
@@ -121,6 +122,7 @@ public final class Service implements AutoCloseable {
                 .host(settings.server().host())
                 .port(settings.server().port())
                 .shutdownHook(false)
+                .directHandlers(JsonErrorHandler.forAllEvents())
                 // room for a full selection in the query (1024 ids of up to 10 digits): longer request lines than
                 // Helidon's default 2 KiB would get a bare 414 instead of the gate's 400 with a JSON message
                 .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).build())

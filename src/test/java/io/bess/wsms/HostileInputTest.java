@@ -228,8 +228,20 @@ class HostileInputTest {
         byte[] target = "/ws?batteries=\u00e9\u4e2d".getBytes(StandardCharsets.UTF_8);
         RawUpgrade answer = RawUpgrade.send(service.port(), target, Map.of());
         assertThat(answer.status()).isEqualTo(400);
-        assertThat(answer.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(answer.isJsonError("bad_request")).as(answer.head() + answer.body()).isTrue();
+        assertThat(answer.message()).contains("percent-encoded");
         System.out.println("raw non-ASCII request line: " + answer.status() + " " + answer.body());
+    }
+
+    @Test
+    void requestLineLongerThanTheServerReadsIsRefusedWithJson() throws Exception {
+        String query = "batteries=" + IntStream.range(0, 10_000).mapToObj(Integer::toString)
+                .collect(Collectors.joining(","));
+        RawUpgrade answer = RawUpgrade.send(service.port(), "/ws?" + query, Map.of());
+        assertThat(answer.status()).isIn(400, 414);
+        assertThat(answer.head().toLowerCase()).contains("application/json");
+        assertThat(answer.message()).isNotBlank().hasSizeLessThan(300);
+        System.out.println("request line of " + query.length() + " chars: " + answer.status() + " " + answer.body());
     }
 
     @Test
