@@ -89,6 +89,8 @@ final class Report {
             md.append("## ").append(sc.name()).append(": ").append(sc.about()).append("\n\n");
             if (sc.name().equals("saturate")) {
                 saturate(md, rs, targets);
+                Files.writeString(dir.resolve("saturate-p99.svg"), saturateSvg(rs));
+                md.append("![saturate: p99 by rate](saturate-p99.svg)\n\n");
             } else {
                 table(md, rs, targets);
                 if (sc.oneBatteryEach()) {
@@ -388,6 +390,80 @@ final class Report {
                     + "stroke-width=\"3\"/><text x=\"%d\" y=\"%d\">%s (p99 %.2f ms)</text>%n", left + pw + 10,
                     top + 14 + 20 * k, left + pw + 30, top + 14 + 20 * k, color, left + pw + 35, top + 18 + 20 * k,
                     r.target().label, r.pMs(99)));
+            k++;
+        }
+        s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+                + "stroke=\"#333\"/>%n</svg>%n", left, top, pw, ph));
+        return s.toString();
+    }
+
+    /** p99 (log) by offered rate (log) per target, with the 50 ms line; a hollow dot is a step not held. */
+    static String saturateSvg(List<Result> rs) {
+        int w = 760;
+        int h = 420;
+        int left = 70;
+        int right = 170;
+        int top = 40;
+        int bottom = 60;
+        int pw = w - left - right;
+        int ph = h - top - bottom;
+        double x0 = Math.log10(100);
+        double x1 = Math.log10(100_000);
+        double y0 = -1;
+        double y1 = 4;
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                + "font-family=\"sans-serif\" font-size=\"12\">%n", w, h));
+        s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\">saturate: p99 latency by "
+                + "offered rate (100 clients)</text>%n", left));
+        for (double e = x0; e <= x1; e++) {
+            double x = left + pw * (e - x0) / (x1 - x0);
+            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
+                    + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s/s</text>%n", x, top, x, top + ph, x,
+                    top + ph + 18, trim(Math.pow(10, e))));
+        }
+        for (double e = y0; e <= y1; e++) {
+            double y = top + ph - ph * (e - y0) / (y1 - y0);
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s ms</text>%n", left, y, left + pw, y,
+                    left - 6, y + 4, trim(Math.pow(10, e))));
+        }
+        double y50 = top + ph - ph * (Math.log10(50) - y0) / (y1 - y0);
+        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#999\" "
+                + "stroke-dasharray=\"4 4\"/><text x=\"%d\" y=\"%.1f\" fill=\"#666\">50 ms</text>%n", left, y50,
+                left + pw, y50, left + 4, y50 - 4));
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">updates/s "
+                + "(frames/s = 100x)</text>%n", left + pw / 2, h - 15));
+        int k = 0;
+        for (Target t : Target.values()) {
+            String color = COLORS[t.ordinal() % COLORS.length];
+            StringBuilder pts = new StringBuilder();
+            StringBuilder dots = new StringBuilder();
+            boolean any = false;
+            for (Result r : rs) {
+                if (r.target() != t || Double.isNaN(r.pMs(99))) {
+                    continue;
+                }
+                any = true;
+                double x = left + pw * (Math.log10(r.rate()) - x0) / (x1 - x0);
+                double v = Math.min(Math.max(r.pMs(99), 0.1), 10_000);
+                double y = top + ph - ph * (Math.log10(v) - y0) / (y1 - y0);
+                dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" stroke=\"%s\" "
+                        + "fill=\"%s\"/>%n", x, y, color, r.held() ? color : "white"));
+                if (r.held()) {
+                    pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+                }
+            }
+            if (!any) {
+                continue;
+            }
+            s.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
+                    + "points=\"%s\"/>%n", color, pts.toString().trim())).append(dots);
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+                    + "stroke-width=\"3\"/><text x=\"%d\" y=\"%d\">%s (held %.0f/s)</text>%n", left + pw + 10,
+                    top + 14 + 20 * k, left + pw + 30, top + 14 + 20 * k, color, left + pw + 35, top + 18 + 20 * k,
+                    t.label, highest(rs, t)));
             k++;
         }
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
