@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.bess.wsms.config.Settings;
 import io.bess.wsms.hub.FrameEncoder;
 import io.bess.wsms.hub.Hub;
+import io.bess.wsms.hub.KeepaliveTicker;
 import io.bess.wsms.hub.SlowClientReaper;
 import io.bess.wsms.observe.LivenessCheck;
 import io.bess.wsms.observe.RedisHealthCheck;
@@ -115,6 +116,9 @@ public final class Service implements AutoCloseable {
         SlowClientReaper reaper = new SlowClientReaper(hub, metrics, settings.ws().slowClientTimeout());
         reaper.start();
         stopOrder.push(reaper::stop);
+        KeepaliveTicker keepalive = new KeepaliveTicker(hub, settings.ws().pingInterval());
+        keepalive.start();
+        stopOrder.push(keepalive::stop);
 
         gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics);
         server = WebServer.builder()

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class ClientSession {
     private static final System.Logger LOGGER = System.getLogger(ClientSession.class.getName());
-    private static final long RETRY_SNAPSHOT_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final Duration RETRY_SNAPSHOT = Duration.ofSeconds(1);
 
     private final Transport transport;
     private final SnapshotSource snapshots;
@@ -27,7 +27,6 @@ public final class ClientSession {
     private volatile long lastHeardNanos = System.nanoTime();
     /** When the current write started, 0 while the writer is not writing. */
     private volatile long writeStartedNanos;
-    private long lastPingNanos = System.nanoTime();
 
     /**
      * Creates a session; {@link Hub#register} starts its writer.
@@ -142,38 +141,45 @@ public final class ClientSession {
         outbox.discardIf(battery -> !next.includes(battery));
     }
 
+    /** Asks the writer to ping now; the hub's {@link KeepaliveTicker} calls it once per ping interval. */
+    void pingDue() {
+        outbox.requestPing();
+    }
+
     /** The writer loop: runs on its own virtual thread until the connection ends. */
     void write(Runnable onEnd) {
         WireBatch out = new WireBatch();
-        List<Frame> delivered = new ArrayList<>();
+        Outbox.Drain work = new Outbox.Drain();
         try {
             while (true) {
-                long untilPing = pingIntervalNanos - (System.nanoTime() - lastPingNanos);
-                Outbox.Batch batch = outbox.await(Math.max(untilPing, 1));
-                if (batch.close() != null) {
-                    transport.close(batch.close().code(), batch.close().reason());
+                outbox.await(work);
+                if (work.close != null) {
+                    transport.close(work.close.code(), work.close.reason());
                     return;
                 }
-                if (batch.snapshot() != null && !addSnapshot(batch.snapshot(), out)) {
+                if (work.snapshot != null && !addSnapshot(work.snapshot, out)) {
                     // Redis is down: keep the request and try again shortly; the queued updates are dropped
                     // because the snapshot, sent first, will carry states at least as new
-                    outbox.requestSnapshot(batch.snapshot());
-                    Thread.sleep(Duration.ofNanos(RETRY_SNAPSHOT_NANOS));
+                    outbox.requestSnapshot(work.snapshot);
+                    Thread.sleep(RETRY_SNAPSHOT);
                     continue;
                 }
-                batch.notices().forEach(out::add);
-                for (Frame frame : batch.updates()) {
+                work.notices.forEach(out::add);
+                long oldestReceived = Long.MAX_VALUE;
+                int frames = 0;
+                for (Frame frame : work.updates) {
                     if (addUpdate(frame, out)) {
-                        delivered.add(frame);
+                        frames++;
+                        oldestReceived = Math.min(oldestReceived, frame.receivedNanos());
                     }
                 }
-                addPingIfDue(out);
-                flush(out);
-                long written = System.nanoTime();
-                for (Frame frame : delivered) {
-                    metrics.frameSent(written - frame.receivedNanos());
+                if (work.ping) {
+                    addPing(out);
                 }
-                delivered.clear();
+                flush(out);
+                if (frames > 0) {
+                    metrics.framesSent(frames, System.nanoTime() - oldestReceived);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -221,17 +227,12 @@ public final class ClientSession {
         return true;
     }
 
-    private void addPingIfDue(WireBatch out) {
-        long now = System.nanoTime();
-        if (now - lastPingNanos < pingIntervalNanos) {
-            return;
-        }
-        if (now - lastHeardNanos > 2 * pingIntervalNanos) {
+    private void addPing(WireBatch out) {
+        if (System.nanoTime() - lastHeardNanos > 2 * pingIntervalNanos) {
             metrics.clientClosed("keepalive");
             outbox.close(1008, "no answer to pings");
             return;
         }
-        lastPingNanos = now;
         out.add(WireFormat.ping());
     }
 

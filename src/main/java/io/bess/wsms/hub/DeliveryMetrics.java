@@ -7,11 +7,13 @@ public interface DeliveryMetrics {
     };
 
     /**
-     * A frame was written to a client.
+     * Update frames were written to a client in one socket write.
      *
-     * @param sinceReceivedNanos time from receiving the publish to the end of the write
+     * @param frames             how many update frames the write held
+     * @param oldestSinceReceivedNanos time from receiving the oldest of their publishes to the end of the write: one
+     *                           sample per write, the worst frame of it, so the cost stays per write, not per frame
      */
-    default void frameSent(long sinceReceivedNanos) {
+    default void framesSent(int frames, long oldestSinceReceivedNanos) {
     }
 
     /** A queued state was replaced by a newer one before its client read it. */

@@ -3,7 +3,6 @@ package io.bess.wsms.hub;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Encodes the protocol's frames. Each update is encoded once and the resulting string is shared by every
@@ -16,8 +15,10 @@ public final class FrameEncoder {
             List.of("timestamp", "voltage", "current", "temperature", "state_of_charge", "state_of_health");
     private static final String WS_TIMESTAMP = "ws_timestamp";
     private static final String LATENCY = "latency_ms";
-    /** A JSON number short enough for every client to read it exactly enough (no 1000-digit "numbers"). */
-    private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9]\\d{0,17})(\\.\\d{1,17})?([eE][+-]?\\d{1,3})?");
+    /** Longest integer part, fraction and exponent kept as a number: no client can read 1000-digit "numbers". */
+    private static final int MAX_INTEGER_DIGITS = 18;
+    private static final int MAX_FRACTION_DIGITS = 17;
+    private static final int MAX_EXPONENT_DIGITS = 3;
 
     /**
      * The update frame of one battery: every hash field plus {@code ws_timestamp} and {@code latency_ms}.
@@ -124,12 +125,57 @@ public final class FrameEncoder {
             json.append(',');
         }
         appendKey(json, name);
-        if (JSON_NUMBER.matcher(value).matches()) {
+        if (isJsonNumber(value)) {
             json.append(value);
         } else {
             appendString(json, value);
         }
         return false;
+    }
+
+    /**
+     * Whether text is a JSON number of reasonable size: {@code -?(0|[1-9]d{0,17})(.d{1,17})?([eE][+-]?d{1,3})?}.
+     * Hand-written rather than a regex: it runs for every field of every update.
+     */
+    static boolean isJsonNumber(String text) {
+        int n = text.length();
+        int i = text.startsWith("-") ? 1 : 0;
+        int start = i;
+        while (i < n && isDigit(text.charAt(i))) {
+            i++;
+        }
+        int integerDigits = i - start;
+        if (integerDigits == 0 || integerDigits > MAX_INTEGER_DIGITS
+                || integerDigits > 1 && text.charAt(start) == '0') {
+            return false;
+        }
+        if (i < n && text.charAt(i) == '.') {
+            int fractionStart = ++i;
+            while (i < n && isDigit(text.charAt(i))) {
+                i++;
+            }
+            if (i == fractionStart || i - fractionStart > MAX_FRACTION_DIGITS) {
+                return false;
+            }
+        }
+        if (i < n && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+                i++;
+            }
+            int exponentStart = i;
+            while (i < n && isDigit(text.charAt(i))) {
+                i++;
+            }
+            if (i == exponentStart || i - exponentStart > MAX_EXPONENT_DIGITS) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static void appendKey(StringBuilder json, String key) {

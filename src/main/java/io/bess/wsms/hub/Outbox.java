@@ -1,7 +1,6 @@
 package io.bess.wsms.hub;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -10,9 +9,9 @@ import java.util.function.IntPredicate;
 
 /**
  * A client's pending work, bounded by its number of batteries: at most one state per battery (a newer state
- * replaces a queued older one: conflation), at most one snapshot request, and a few notices (error frames and
- * pongs).
- * Offers never block on the writer and never throw.
+ * replaces a queued older one: conflation), at most one snapshot request, a ping flag and a few notices (error
+ * frames and pongs). Offers never block on the writer and never throw; the writer is woken only when it waits.
+ * Steady-state offers and drains allocate nothing but the map's entries.
  */
 final class Outbox {
     /** Error frames beyond this are dropped: a flood of bad commands cannot grow memory. */
@@ -20,20 +19,32 @@ final class Outbox {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
-    private LinkedHashMap<Integer, Frame> updates = new LinkedHashMap<>();
+    private final LinkedHashMap<Integer, Frame> updates = new LinkedHashMap<>();
     private final ArrayDeque<byte[]> notices = new ArrayDeque<>();
     private SnapshotRequest snapshot;
     private CloseRequest close;
-
-    /** The writer's next batch of work. */
-    record Batch(CloseRequest close, SnapshotRequest snapshot, List<byte[]> notices, List<Frame> updates) {
-        boolean isEmpty() {
-            return close == null && snapshot == null && notices.isEmpty() && updates.isEmpty();
-        }
-    }
+    private boolean pingDue;
+    private boolean writerWaiting;
 
     /** A close the server wants to send. */
     record CloseRequest(int code, String reason) {
+    }
+
+    /** What one drain took; owned and reused by the writer. */
+    static final class Drain {
+        final List<Frame> updates = new java.util.ArrayList<>();
+        final List<byte[]> notices = new java.util.ArrayList<>();
+        SnapshotRequest snapshot;
+        CloseRequest close;
+        boolean ping;
+
+        void clear() {
+            updates.clear();
+            notices.clear();
+            snapshot = null;
+            close = null;
+            ping = false;
+        }
     }
 
     OfferResult offer(Frame frame) {
@@ -42,11 +53,8 @@ final class Outbox {
             if (close != null) {
                 return OfferResult.CLOSED;
             }
-            boolean wasIdle = idle();
             Frame previous = updates.put(frame.battery(), frame);
-            if (wasIdle) {
-                ready.signal();
-            }
+            wakeWriter();
             return previous == null ? OfferResult.QUEUED : OfferResult.CONFLATED;
         } finally {
             lock.unlock();
@@ -60,8 +68,8 @@ final class Outbox {
             if (close != null || notices.size() >= MAX_NOTICES) {
                 return false;
             }
-            signalIfIdle();
             notices.add(frame);
+            wakeWriter();
             return true;
         } finally {
             lock.unlock();
@@ -71,8 +79,19 @@ final class Outbox {
     void requestSnapshot(SnapshotRequest request) {
         lock.lock();
         try {
-            signalIfIdle();
             snapshot = request.merge(snapshot);
+            wakeWriter();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks the writer to ping (or to give up on a silent peer). */
+    void requestPing() {
+        lock.lock();
+        try {
+            pingDue = true;
+            wakeWriter();
         } finally {
             lock.unlock();
         }
@@ -93,8 +112,8 @@ final class Outbox {
         lock.lock();
         try {
             if (close == null) {
-                signalIfIdle();
                 close = new CloseRequest(code, reason);
+                wakeWriter();
             }
         } finally {
             lock.unlock();
@@ -120,40 +139,43 @@ final class Outbox {
     }
 
     /**
-     * Waits for work and takes all of it.
+     * Waits until there is work and moves all of it into {@code into} (cleared first).
      *
-     * @param timeoutNanos longest wait
-     * @return the work, empty when the wait timed out
+     * @param into the writer's reusable drain
      * @throws InterruptedException when the writer is interrupted
      */
-    Batch await(long timeoutNanos) throws InterruptedException {
+    void await(Drain into) throws InterruptedException {
+        into.clear();
         lock.lock();
         try {
-            long remaining = timeoutNanos;
-            while (idle() && remaining > 0) {
-                remaining = ready.awaitNanos(remaining);
+            while (idle()) {
+                writerWaiting = true;
+                try {
+                    ready.await();
+                } finally {
+                    writerWaiting = false;
+                }
             }
-            List<Frame> taken = updates.isEmpty() ? List.of() : new ArrayList<>(updates.values());
-            if (!taken.isEmpty()) {
-                // a fresh map rather than clear(): clear() walks the whole table, grown to the busiest moment
-                updates = new LinkedHashMap<>();
-            }
-            List<byte[]> takenNotices = notices.isEmpty() ? List.of() : List.copyOf(notices);
+            into.updates.addAll(updates.values());
+            updates.clear();
+            into.notices.addAll(notices);
             notices.clear();
-            Batch batch = new Batch(close, snapshot, takenNotices, taken);
+            into.snapshot = snapshot;
             snapshot = null;
-            return batch;
+            into.close = close;
+            into.ping = pingDue;
+            pingDue = false;
         } finally {
             lock.unlock();
         }
     }
 
     private boolean idle() {
-        return updates.isEmpty() && notices.isEmpty() && snapshot == null && close == null;
+        return updates.isEmpty() && notices.isEmpty() && snapshot == null && close == null && !pingDue;
     }
 
-    private void signalIfIdle() {
-        if (idle()) {
+    private void wakeWriter() {
+        if (writerWaiting) {
             ready.signal();
         }
     }

@@ -30,6 +30,10 @@ public record Selection(boolean all, Set<Integer> ids) {
 
     /** Whether updates of this battery go to the client. */
     public boolean includes(int battery) {
+        // fan-out asks this for every client of every battery: skip the boxed set lookup when there is nothing to ask
+        if (ids.isEmpty()) {
+            return all;
+        }
         return all != ids.contains(battery);
     }
 

@@ -77,9 +77,9 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     }
 
     @Override
-    public void frameSent(long sinceReceivedNanos) {
-        framesSent.increment();
-        deliveryDelay.record(sinceReceivedNanos, TimeUnit.NANOSECONDS);
+    public void framesSent(int frames, long oldestSinceReceivedNanos) {
+        framesSent.increment(frames);
+        deliveryDelay.record(oldestSinceReceivedNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

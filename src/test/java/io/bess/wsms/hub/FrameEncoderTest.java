@@ -40,4 +40,13 @@ class FrameEncoderTest {
         String snapshot = encoder.snapshot(List.of(new BatteryState(1, Map.of("timestamp", "5", "voltage", "1"))));
         assertThat(snapshot).isEqualTo("{\"battery:1:data\":{\"timestamp\":5,\"voltage\":1}}");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"0,true", "-0,true", "136,true", "-12.5,true", "1e5,true",
+            "2.5E-3,true", "999999999999999999,true", "9999999999999999999,false", "01,false", "1.,false",
+            ".5,false", "-,false", "1e,false", "1e1234,false", "0x1f,false", "' 1',false", "'1 ',false", "NaN,false",
+            "Infinity,false", "'',false"})
+    void numbersAreRecognisedByTheJsonGrammar(String text, boolean number) {
+        assertThat(FrameEncoder.isJsonNumber(text)).as(text).isEqualTo(number);
+    }
 }

@@ -1,7 +1,5 @@
 package io.bess.wsms.hub;
 
-import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,8 +14,10 @@ class OutboxTest {
             assertThat(result).isEqualTo(i < 3 ? OfferResult.QUEUED : OfferResult.CONFLATED);
         }
         assertThat(outbox.pendingUpdates()).isEqualTo(3);
-        Outbox.Batch batch = outbox.await(TimeUnit.SECONDS.toNanos(1));
-        assertThat(batch.updates()).extracting(Frame::json).containsExactly("f9999", "f9997", "f9998");
+        Outbox.Drain drain = new Outbox.Drain();
+        outbox.await(drain);
+        assertThat(drain.updates).extracting(Frame::json).containsExactly("f9999", "f9997", "f9998");
+        assertThat(outbox.pendingUpdates()).isZero();
     }
 
     @Test
@@ -26,7 +26,9 @@ class OutboxTest {
         for (int i = 0; i < 1_000; i++) {
             outbox.notice(WireFormat.text("e" + i));
         }
-        assertThat(outbox.await(TimeUnit.SECONDS.toNanos(1)).notices()).hasSize(Outbox.MAX_NOTICES);
+        Outbox.Drain drain = new Outbox.Drain();
+        outbox.await(drain);
+        assertThat(drain.notices).hasSize(Outbox.MAX_NOTICES);
     }
 
     @Test
@@ -34,5 +36,22 @@ class OutboxTest {
         Outbox outbox = new Outbox();
         outbox.close(1001, "bye");
         assertThat(outbox.offer(new Frame(1, 1, "x", 0))).isEqualTo(OfferResult.CLOSED);
+    }
+
+    @Test
+    void writerWaitingForWorkWakesOnAnOffer() throws Exception {
+        Outbox outbox = new Outbox();
+        Outbox.Drain drain = new Outbox.Drain();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                outbox.await(drain);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        outbox.offer(new Frame(7, 1, "x", 0));
+        writer.join(10_000);
+        assertThat(writer.isAlive()).isFalse();
+        assertThat(drain.updates).hasSize(1);
     }
 }
