@@ -26,6 +26,8 @@ import io.helidon.webserver.http.RoutingResponse;
 public final class UpgradeGate implements Filter {
     /** The WebSocket endpoint's path. */
     public static final String PATH = "/ws";
+    /** The REST API's paths, guarded by the same token. */
+    static final String API_PREFIX = "/api/";
 
     private final WsSettings settings;
     private final IntSupplier connectedClients;
@@ -64,7 +66,13 @@ public final class UpgradeGate implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        if (!PATH.equals(req.path().path())) {
+        String path = req.path().path();
+        if (path.startsWith(API_PREFIX) && settings.authRequired() && !authorized(req.headers(), req.query())) {
+            // the REST snapshot serves the same data as the WebSocket: the same token guards it
+            unauthorized().send(res);
+            return;
+        }
+        if (!PATH.equals(path)) {
             chain.proceed();
             return;
         }
@@ -105,9 +113,7 @@ public final class UpgradeGate implements Filter {
                     + " moment."));
         }
         if (settings.authRequired() && !authorized(headers, query)) {
-            return Optional.of(new ApiError(Status.UNAUTHORIZED_401, "unauthorized",
-                                             "A valid token is required: send 'Authorization: Bearer <token>'"
-                                                     + " or add ?token=<token> to the URL."));
+            return Optional.of(unauthorized());
         }
         Optional<String> origin = headers.first(HeaderNames.ORIGIN);
         if (origin.isPresent() && !settings.allowedOrigins().isEmpty()
@@ -132,6 +138,12 @@ public final class UpgradeGate implements Filter {
             return Optional.of(ApiError.badRequest(e.getMessage()));
         }
         return Optional.empty();
+    }
+
+    private static ApiError unauthorized() {
+        return new ApiError(Status.UNAUTHORIZED_401, "unauthorized",
+                            "A valid token is required: send 'Authorization: Bearer <token>' or add ?token=<token>"
+                                    + " to the URL.");
     }
 
     private boolean authorized(Headers headers, UriQuery query) {
