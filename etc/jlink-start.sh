@@ -2,7 +2,14 @@
 # Starts WebsocketServerMS on the Java runtime of the jlink image this script lives in.
 # JAVA_OPTS adds JVM flags (container defaults are set in the Dockerfile); arguments go to the service.
 # Settings come from the environment (WS_PORT, REDIS_HOST, ...), as with `java -jar`.
+# lib/app.aot, when the build made one (training run, etc/jlink-aot-train.sh), is the AOT cache that about
+# halves start-up; the JVM ignores it with a warning if the jar no longer matches it.
 set -eu
 IMAGE_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+JAR=$IMAGE_DIR/app/websocket-server-ms.jar
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags, split on purpose
-exec "$IMAGE_DIR/bin/java" ${JAVA_OPTS:-} -jar "$IMAGE_DIR/app/websocket-server-ms.jar" "$@"
+if [ -f "$IMAGE_DIR/lib/app.aot" ]; then
+    exec "$IMAGE_DIR/bin/java" "-XX:AOTCache=$IMAGE_DIR/lib/app.aot" ${JAVA_OPTS:-} -jar "$JAR" "$@"
+fi
+# shellcheck disable=SC2086
+exec "$IMAGE_DIR/bin/java" ${JAVA_OPTS:-} -jar "$JAR" "$@"
