@@ -10,9 +10,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.bess.wsms.support.RawUpgrade;
 import io.bess.wsms.support.RawWsClient;
@@ -91,7 +94,9 @@ class ShutdownTest {
     }
 
     @Test
-    void sigtermStopsTheRealProcessWith1001ToClientsAndExitCodeZero(@TempDir Path dir) throws Exception {
+    void sigtermStopsTheRealProcessWith1001ToTwoThousandClientsAndExitCodeZeroDespiteAStalledOne(@TempDir Path dir)
+            throws Exception {
+        int clients = 2000;
         int port = TestRedis.freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
@@ -105,10 +110,50 @@ class ShutdownTest {
         builder.environment().put("WS_HOST", "127.0.0.1");
         builder.environment().put("SIMULATOR", "off");
         Process process = builder.start();
+        List<RawWsClient> raw = new ArrayList<>();
         try {
             URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> RawUpgrade.send(port, "/ws", Map.of()).status() == 101);
+            String log = Files.readString(dir.resolve("out.log"));
+            Matcher embedded = Pattern.compile("embedded Redis at 127\\.0\\.0\\.1:(\\d+)").matcher(log);
+            assertThat(embedded.find()).as(log).isTrue();
+            int redisPort = Integer.parseInt(embedded.group(1));
+
+            for (int i = 0; i < clients; i++) {
+                RawWsClient client = RawWsClient.connect(port, "/ws?batteries=999", 0);
+                raw.add(client);
+                assertThat(client.readText()).isEqualTo("{}");
+            }
+            Map<Integer, Integer> closeCodes = new ConcurrentHashMap<>();
+            List<Thread> readers = new ArrayList<>();
+            for (RawWsClient client : raw) {
+                readers.add(Thread.ofVirtual().start(() -> {
+                    int code;
+                    try {
+                        code = client.readUntilClose();
+                    } catch (IOException e) {
+                        code = -2;
+                    }
+                    closeCodes.merge(code, 1, Integer::sum);
+                }));
+            }
+            // one client that stops reading: 120 distinct 60 KB states (7 MB, more than the socket buffers hold,
+            // and none conflated away) leave its writer stuck on a full socket
+            String many = IntStream.rangeClosed(1, 120).mapToObj(Integer::toString).collect(Collectors.joining(","));
+            RawWsClient stalled = RawWsClient.connect(port, "/ws?batteries=" + many, 1024);
+            raw.add(stalled);
+            try (Jedis jedis = new Jedis("127.0.0.1", redisPort)) {
+                String pad = "x".repeat(60_000);
+                Pipeline p = jedis.pipelined();
+                for (int b = 1; b <= 120; b++) {
+                    Map<String, String> fields = new HashMap<>(TestRedis.reading(1000, 1));
+                    fields.put("pad", pad);
+                    p.hset("battery:" + b + ":data", fields);
+                    p.publish("battery:" + b + ":data", "updates");
+                }
+                p.sync();
+            }
             try (WsTestClient client = WsTestClient.connect(uri)) {
                 assertThat(client.next()).isEqualTo("{}");
                 long signalled = System.nanoTime();
@@ -116,22 +161,25 @@ class ShutdownTest {
                 assertThat(client.awaitClose()).isEqualTo(1001);
                 assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("exited within 10 s").isTrue();
                 long millis = (System.nanoTime() - signalled) / 1_000_000;
-                String log = Files.readString(dir.resolve("out.log"));
+                log = Files.readString(dir.resolve("out.log"));
                 assertThat(process.exitValue()).as(log).isZero();
+                for (Thread reader : readers) {
+                    reader.join(PATIENCE);
+                }
+                assertThat(closeCodes).as("close codes seen by the raw clients").isEqualTo(Map.of(1001, clients));
                 // the embedded Redis it started is gone too (java.util.logging's own shutdown hook may already
                 // have closed the log handlers, so the final "Stopped" line is not always in the log)
-                Matcher embedded = Pattern
-                        .compile("embedded Redis at 127\\.0\\.0\\.1:(\\d+)").matcher(log);
-                assertThat(embedded.find()).as(log).isTrue();
-                int redisPort = Integer.parseInt(embedded.group(1));
                 await().atMost(PATIENCE).until(() -> !accepts(redisPort));
                 assertThat(millis).as("SIGTERM to exit, ms").isLessThan(5000);
-                System.out.println("SIGTERM: client saw 1001, process exited " + process.exitValue() + " after "
-                        + millis + " ms");
+                System.out.println("SIGTERM with " + (clients + 1) + " clients and a stalled one: every client saw"
+                        + " 1001, the process exited " + process.exitValue() + " after " + millis + " ms");
             }
         } finally {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
+            for (RawWsClient client : raw) {
+                client.close();
+            }
         }
     }
 
