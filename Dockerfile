@@ -1,10 +1,12 @@
 # syntax=docker/dockerfile:1
 #
-# WebsocketServerMS container image, three stages:
+# WebsocketServerMS container image, in stages:
 #   build   Maven on a JDK 25 image: target/websocket-server-ms.jar + target/libs/
 #   jlink   the pom's `jlink` profile (JDK jlink, explicit module list): target/jlink-image
 #           = trimmed Java runtime + app/ + bin/start, the same image scripts/jlink-smoke.sh tests
-#   runtime slim Debian, the jlink image only, non-root
+#   base    slim Debian + curl + libssl3 + the service user
+#   aot     the AOT training run (etc/jlink-aot-train.sh) on base, at /opt/wsms: lib/app.aot
+#   runtime base + /opt/wsms only, non-root
 # Lint and tests are not run here: simulate_cicd.sh runs them before `docker build`.
 #
 #   docker build -t ws_server_ms_simulation_image .
@@ -24,12 +26,13 @@ RUN --mount=type=cache,target=/root/.m2 \
 
 FROM build AS jlink
 # Only the profile's jlink execution: links the runtime from the build image's JDK 25 and copies the jar,
-# libs and bin/start from the build stage's target/ into target/jlink-image.
+# libs and bin/start from the build stage's target/ into target/jlink-image. The AOT training run is done
+# below instead, on the runtime's own OS and at the runtime's own path.
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -Pjlink antrun:run@jlink-image
+    mvn -B -ntp -Pjlink -Djlink.aot.skip antrun:run@jlink-image
 
 # Debian 12, as on the machines where the jlink image is built and smoke-tested.
-FROM debian:bookworm-slim AS runtime
+FROM debian:bookworm-slim AS base
 # curl: the HEALTHCHECK. libssl3: the embedded redis-server links libssl/libcrypto 3 (used without REDIS_HOST).
 # hadolint ignore=DL3008
 RUN apt-get update \
@@ -39,8 +42,19 @@ RUN apt-get update \
     && useradd --system --uid 10001 --gid wsms --home-dir /nonexistent --no-create-home \
         --shell /usr/sbin/nologin wsms
 
-# Owned by root, read-only for the service user; it writes only to /tmp (embedded Redis, if used).
+FROM base AS aot
+# AOT cache (lib/app.aot, JDK 25 JEP 483/514) from one training run on the embedded default: start-up about
+# halves. The JDK is here only for the training's WebSocket probe (scripts/WsProbe.java); it does not reach
+# the runtime stage.
 COPY --from=jlink /build/target/jlink-image /opt/wsms
+COPY --from=build /opt/java/openjdk /opt/jdk
+COPY scripts/WsProbe.java /src/scripts/WsProbe.java
+COPY etc/jlink-aot-train.sh /src/etc/jlink-aot-train.sh
+RUN JAVA_HOME=/opt/jdk bash /src/etc/jlink-aot-train.sh /opt/wsms
+
+FROM base AS runtime
+# Owned by root, read-only for the service user; it writes only to /tmp (embedded Redis, if used).
+COPY --from=aot /opt/wsms /opt/wsms
 WORKDIR /opt/wsms
 
 # Settings (README has the full table; unset ones take the defaults packaged in the jar):
