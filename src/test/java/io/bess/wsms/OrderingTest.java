@@ -65,4 +65,22 @@ class OrderingTest {
             }
         }
     }
+
+    @Test
+    void newStateWithTheSameTimestampIsStillDeliveredButARepeatIsNot() throws Exception {
+        try (TestRedis redis = TestRedis.start();
+             ServiceFixture service = ServiceFixture.start(redis.settings())) {
+            redis.write(1, TestRedis.reading(5_000, 100));
+            try (WsTestClient client = WsTestClient.connect(service.ws("batteries=1"))) {
+                assertThat(client.nextJson().getJsonObject("battery:1:data").getInt("voltage")).isEqualTo(100);
+                // a coarse device clock: same timestamp, new values
+                redis.write(1, TestRedis.reading(5_000, 101));
+                assertThat(client.nextJson().getJsonObject("battery:1:data").getInt("voltage")).isEqualTo(101);
+                // an older state is never sent after a newer one
+                redis.write(1, TestRedis.reading(4_000, 99));
+                redis.write(1, TestRedis.reading(6_000, 102));
+                assertThat(client.nextJson().getJsonObject("battery:1:data").getInt("voltage")).isEqualTo(102);
+            }
+        }
+    }
 }

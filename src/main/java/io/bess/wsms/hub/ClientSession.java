@@ -21,8 +21,8 @@ public final class ClientSession {
     private final DeliveryMetrics metrics;
     private final long pingIntervalNanos;
     private final Outbox outbox = new Outbox();
-    /** Per battery, the device timestamp last written; touched by the writer thread only. */
-    private final Map<Integer, Long> lastSent = new HashMap<>();
+    /** Per battery, the state last written; touched by the writer thread only. */
+    private final Map<Integer, SentState> lastSent = new HashMap<>();
     private volatile Selection selection;
     private volatile long lastHeardNanos = System.nanoTime();
     /** When the current write started, 0 while the writer is not writing. */
@@ -206,7 +206,8 @@ public final class ClientSession {
         out.add(WireFormat.text(encoder.snapshot(states)));
         // a snapshot is authoritative: later frames are compared with what it showed
         for (BatteryState state : states) {
-            lastSent.put(state.id(), FrameEncoder.deviceTimestamp(state.fields()));
+            lastSent.put(state.id(), new SentState(FrameEncoder.deviceTimestamp(state.fields()),
+                                                   state.fields().hashCode()));
         }
         return true;
     }
@@ -215,16 +216,28 @@ public final class ClientSession {
         if (!selection.includes(frame.battery())) {
             return false;
         }
-        if (frame.ordered()) {
-            Long last = lastSent.get(frame.battery());
-            // never an older state after a newer one; an equal one is a duplicate of what the client has
-            if (last != null && last != Frame.NO_TIMESTAMP && frame.deviceTimestamp() <= last) {
-                return false;
-            }
+        SentState last = lastSent.get(frame.battery());
+        if (last != null && last.supersedes(frame)) {
+            return false;
         }
         out.add(frame.wire());
-        lastSent.put(frame.battery(), frame.deviceTimestamp());
+        lastSent.put(frame.battery(), new SentState(frame.deviceTimestamp(), frame.stateHash()));
         return true;
+    }
+
+    /**
+     * What a client last received of a battery. A frame is skipped when it is older (never an older state after a
+     * newer one) or when it repeats that very state (the snapshot and a catch-up read can see the same hash); a new
+     * state with the same timestamp still goes out, since a device clock may be coarse.
+     */
+    private record SentState(long timestamp, int stateHash) {
+        boolean supersedes(Frame frame) {
+            if (!frame.ordered() || timestamp == Frame.NO_TIMESTAMP) {
+                return frame.stateHash() == stateHash && frame.deviceTimestamp() == timestamp;
+            }
+            return frame.deviceTimestamp() < timestamp
+                    || frame.deviceTimestamp() == timestamp && frame.stateHash() == stateHash;
+        }
     }
 
     private void addPing(WireBatch out) {

@@ -5,12 +5,15 @@ package io.bess.wsms.hub;
  *
  * @param battery         battery id
  * @param deviceTimestamp the hash's {@code timestamp} (epoch ms), or {@link #NO_TIMESTAMP} when it is not an integer
+ * @param stateHash       hash of the battery's fields, to tell a repeat of a state from a new state with the same
+ *                        timestamp
  * @param json            the frame's text
  * @param wire            the complete WebSocket frame, encoded once and written as is to every recipient; never
  *                        modified
  * @param receivedNanos   {@link System#nanoTime()} when the publish was received, for the delivery-delay metric
  */
-public record Frame(int battery, long deviceTimestamp, String json, byte[] wire, long receivedNanos) {
+public record Frame(int battery, long deviceTimestamp, int stateHash, String json, byte[] wire,
+                    long receivedNanos) {
     /** Marks a frame whose device timestamp is missing or not an integer: it cannot be ordered. */
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
@@ -19,11 +22,12 @@ public record Frame(int battery, long deviceTimestamp, String json, byte[] wire,
      *
      * @param battery         battery id
      * @param deviceTimestamp device timestamp or {@link #NO_TIMESTAMP}
+     * @param stateHash       hash of the battery's fields
      * @param json            the frame's text
      * @param receivedNanos   receipt time, monotonic
      */
-    public Frame(int battery, long deviceTimestamp, String json, long receivedNanos) {
-        this(battery, deviceTimestamp, json, WireFormat.text(json), receivedNanos);
+    public Frame(int battery, long deviceTimestamp, int stateHash, String json, long receivedNanos) {
+        this(battery, deviceTimestamp, stateHash, json, WireFormat.text(json), receivedNanos);
     }
 
     /** Whether this frame carries a usable device timestamp. */

@@ -43,7 +43,7 @@ public final class FrameEncoder {
             json.append(wsTimestamp - device);
         }
         json.append("}}");
-        return new Frame(state.id(), device, json.toString(), receivedNanos);
+        return new Frame(state.id(), device, state.fields().hashCode(), json.toString(), receivedNanos);
     }
 
     /**

@@ -10,7 +10,7 @@ class OutboxTest {
     void newerStateOfTheSameBatteryReplacesTheQueuedOne() throws Exception {
         Outbox outbox = new Outbox();
         for (int i = 0; i < 10_000; i++) {
-            OfferResult result = outbox.offer(new Frame(i % 3, i, "f" + i, 0));
+            OfferResult result = outbox.offer(new Frame(i % 3, i, i, "f" + i, 0));
             assertThat(result).isEqualTo(i < 3 ? OfferResult.QUEUED : OfferResult.CONFLATED);
         }
         assertThat(outbox.pendingUpdates()).isEqualTo(3);
@@ -35,7 +35,7 @@ class OutboxTest {
     void closedOutboxRefusesOffers() {
         Outbox outbox = new Outbox();
         outbox.close(1001, "bye");
-        assertThat(outbox.offer(new Frame(1, 1, "x", 0))).isEqualTo(OfferResult.CLOSED);
+        assertThat(outbox.offer(new Frame(1, 1, 1, "x", 0))).isEqualTo(OfferResult.CLOSED);
     }
 
     @Test
@@ -49,7 +49,7 @@ class OutboxTest {
                 Thread.currentThread().interrupt();
             }
         });
-        outbox.offer(new Frame(7, 1, "x", 0));
+        outbox.offer(new Frame(7, 1, 1, "x", 0));
         writer.join(10_000);
         assertThat(writer.isAlive()).isFalse();
         assertThat(drain.updates).hasSize(1);

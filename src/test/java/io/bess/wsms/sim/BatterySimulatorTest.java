@@ -108,6 +108,11 @@ class BatterySimulatorTest {
                 }
                 simulator.start();
                 assertThat(signals.poll(10, TimeUnit.SECONDS)).matches("battery:[123]:data=updates");
+                // the three batteries report spread over one period: wait for the last of them
+                try (Jedis jedis = redis.jedis()) {
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                            .until(() -> jedis.smembers("info:batteries:ids").size() == 3);
+                }
             } finally {
                 listener.punsubscribe();
                 subscriber.join();
