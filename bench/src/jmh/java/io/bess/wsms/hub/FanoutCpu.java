@@ -125,7 +125,7 @@ public final class FanoutCpu {
                     while (true) {
                         int k = box.drainTo(batch, timed);
                         for (int j = 0; j < k; j++) {
-                            t.send(batch[0][j].json());
+                            t.write(batch[0][j].wire());
                             batch[0][j] = null;
                         }
                     }

@@ -23,7 +23,7 @@ final class Fixtures {
         return new BatteryState(battery, f);
     }
 
-    /** A transport that only counts what its writer sends. */
+    /** A transport that only counts its writer's socket writes (one per wake-up: all queued frames at once). */
     static final class CountingTransport implements Transport {
         final LongAdder sent;
 
@@ -32,12 +32,8 @@ final class Fixtures {
         }
 
         @Override
-        public void send(String text) {
+        public void write(byte[] frames) {
             sent.increment();
-        }
-
-        @Override
-        public void ping() {
         }
 
         @Override

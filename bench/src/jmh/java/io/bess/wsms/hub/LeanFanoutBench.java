@@ -58,7 +58,7 @@ public class LeanFanoutBench {
                     while (running) {
                         int n = box.drainTo(batch, timed);
                         for (int k = 0; k < n; k++) {
-                            t.send(batch[0][k].json());
+                            t.write(batch[0][k].wire());
                             batch[0][k] = null;
                         }
                     }
