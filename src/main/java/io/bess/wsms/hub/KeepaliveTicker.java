@@ -2,6 +2,8 @@ package io.bess.wsms.hub;
 
 import java.time.Duration;
 
+import io.bess.wsms.timer.Periodic;
+
 /**
  * Tells every client's writer once per ping interval that a ping is due. One timer for all clients keeps the
  * writers' waits untimed: a timed wait per writer park costs a scheduler task every time a writer sleeps.
@@ -9,7 +11,7 @@ import java.time.Duration;
 public final class KeepaliveTicker {
     private final Hub hub;
     private final Duration interval;
-    private volatile Thread thread;
+    private volatile Periodic loop;
 
     /**
      * Creates the ticker.
@@ -24,27 +26,19 @@ public final class KeepaliveTicker {
 
     /** Starts ticking on a virtual thread. */
     public void start() {
-        thread = Thread.ofVirtual().name("keepalive-ticker").start(this::run);
+        loop = Periodic.every("keepalive-ticker", interval, this::tick);
     }
 
     /** Stops ticking. */
     public void stop() {
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
+        if (loop != null) {
+            loop.close();
         }
     }
 
-    private void run() {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(interval);
-                for (ClientSession session : hub.sessions()) {
-                    session.pingDue();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private void tick() {
+        for (ClientSession session : hub.sessions()) {
+            session.pingDue();
         }
     }
 }

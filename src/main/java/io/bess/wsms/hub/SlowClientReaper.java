@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.bess.wsms.timer.Periodic;
+
 /**
  * Closes clients whose writer has made no progress for the configured time. The close frame (1008) is queued
  * first, in case the peer reads again; when the writer is still stuck after a short grace, the connection is
@@ -19,7 +21,7 @@ public final class SlowClientReaper {
     private final long graceNanos;
     private final Duration period;
     private final Map<ClientSession, Long> closing = new ConcurrentHashMap<>();
-    private volatile Thread thread;
+    private volatile Periodic loop;
 
     /**
      * Creates the reaper.
@@ -39,18 +41,17 @@ public final class SlowClientReaper {
 
     /** Starts checking on a virtual thread. */
     public void start() {
-        thread = Thread.ofVirtual().name("slow-client-reaper").start(this::run);
+        loop = Periodic.every("slow-client-reaper", period, () -> check(System.nanoTime()));
     }
 
     /** Stops checking. */
     public void stop() {
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
+        if (loop != null) {
+            loop.close();
         }
     }
 
-    /** One pass over every client; public so that its effect can be tested without waiting for the timer. */
+    /** One pass over every client; visible to tests, which need not wait for the timer. */
     void check(long nowNanos) {
         closing.keySet().retainAll(hub.sessions());
         for (ClientSession session : hub.sessions()) {
@@ -67,17 +68,6 @@ public final class SlowClientReaper {
                         + Duration.ofNanos(stalled).toSeconds() + " s: closing it (1008)");
                 session.close(1008, "slow client: no progress");
             }
-        }
-    }
-
-    private void run() {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(period);
-                check(System.nanoTime());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.bess.wsms.redis;
 import java.time.Duration;
 
 import io.bess.wsms.hub.Hub;
+import io.bess.wsms.timer.Periodic;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -16,7 +17,7 @@ public final class FleetWatcher {
     private final RedisStatus status;
     private final Hub hub;
     private final Duration interval;
-    private volatile Thread thread;
+    private volatile Periodic loop;
 
     /**
      * Creates the watcher.
@@ -36,25 +37,13 @@ public final class FleetWatcher {
     /** Polls once now, then starts polling on a virtual thread. */
     public void start() {
         poll();
-        thread = Thread.ofVirtual().name("fleet-watcher").start(this::run);
+        loop = Periodic.every("fleet-watcher", interval, this::poll);
     }
 
     /** Stops polling. */
     public void stop() {
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-        }
-    }
-
-    private void run() {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(interval);
-                poll();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (loop != null) {
+            loop.close();
         }
     }
 
