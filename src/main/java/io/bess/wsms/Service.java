@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.bess.wsms.config.Settings;
+import io.bess.wsms.hub.ClientSession;
 import io.bess.wsms.hub.FrameEncoder;
 import io.bess.wsms.hub.Hub;
 import io.bess.wsms.hub.KeepaliveTicker;
@@ -33,7 +34,8 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
-import io.helidon.webserver.staticcontent.StaticContentService;
+import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
+import io.helidon.webserver.staticcontent.StaticContentFeature;
 import io.helidon.webserver.websocket.WsConfig;
 import redis.clients.jedis.RedisClient;
 
@@ -145,7 +147,10 @@ public final class Service implements AutoCloseable {
                 .routing(http -> http
                         .addFilter(gate)
                         .register("/api/batteries", new BatteryApi(store, encoder))
-                        .register("/", StaticContentService.builder("web").welcomeFileName("index.html").build()))
+                        .register("/", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
+                                                                                  .location("web")
+                                                                                  .welcome("index.html")
+                                                                                  .build())))
                 .addRouting(WebSocketRoutes.create(hub, store, encoder, metrics, settings.ws(), gate))
                 .build()
                 .start();
@@ -203,7 +208,7 @@ public final class Service implements AutoCloseable {
                 break;
             }
         }
-        hub.sessions().forEach(session -> session.abort());
+        hub.sessions().forEach(ClientSession::abort);
         if (server != null) {
             server.stop();
         }
