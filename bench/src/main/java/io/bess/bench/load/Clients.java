@@ -147,7 +147,7 @@ public final class Clients implements AutoCloseable {
 
     /** Figures after stop. */
     public record Totals(Histogram latencyMicros, long delivered, long deliveredAll, long unparsed, long closedByPeer,
-                         int stillOpen, long duplicates) { }
+                         int stillOpen, long duplicates, long[] byBattery, long[] bySecond) { }
 
     /** Stops the loops, closes every socket (RST, so no TIME_WAIT piles up), merges the figures. */
     public Totals stop() throws InterruptedException {
@@ -157,8 +157,16 @@ public final class Clients implements AutoCloseable {
         long unparsed = 0;
         long closed = 0;
         long dup = 0;
+        long[] byBattery = new long[257];
+        long[] bySecond = new long[64];
         for (Loop l : loops) {
             dup += l.duplicates;
+            for (int i = 0; i < byBattery.length; i++) {
+                byBattery[i] += l.byBattery[i];
+            }
+            for (int i = 0; i < bySecond.length; i++) {
+                bySecond[i] += l.bySecond[i];
+            }
             l.stop();
             h.add(l.latency);
             delivered += l.delivered;
@@ -175,7 +183,7 @@ public final class Clients implements AutoCloseable {
         for (Loop l : loops) {
             l.closeAll();
         }
-        return new Totals(h, delivered, all, unparsed, closed, open, dup);
+        return new Totals(h, delivered, all, unparsed, closed, open, dup, byBattery, bySecond);
     }
 
     @Override

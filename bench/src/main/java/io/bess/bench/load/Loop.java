@@ -32,6 +32,8 @@ final class Loop implements Runnable {
     long deliveredAll;         // any update frame
     long unparsed;             // update frames without a sequence
     long duplicates;           // measured updates received a second time (a server re-read a newer state)
+    final long[] byBattery = new long[257];   // measured deliveries by battery id (diagnostics)
+    final long[] bySecond = new long[64];     // measured deliveries by second of the window the update was due in
     long closedByPeer;
     volatile long progress;    // == delivered, published once per read
 
@@ -85,6 +87,8 @@ final class Loop implements Runnable {
             }
             c.seen.set(idx);
             delivered++;
+            byBattery[Math.min(s.battery(seq), 256)]++;
+            bySecond[(int) Math.min(63, Math.max(0, (s.due(seq) - s.measureStartNanos()) / 1_000_000_000L))]++;
             long micros = Math.max(0, (now - s.due(seq) + 999) / 1000);
             latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
         }

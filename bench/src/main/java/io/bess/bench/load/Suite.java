@@ -229,6 +229,18 @@ public final class Suite {
                     Thread.sleep(20);
                 }
                 Clients.Totals tot = clients.stop();
+                if (tot.delivered() < expected) {
+                    // where the missing frames are: by battery and by second of the window (diagnostics only)
+                    StringBuilder d = new StringBuilder();
+                    for (int b = 1; b <= sc.batteries(); b++) {
+                        d.append(b).append('=').append(tot.byBattery()[b]).append(' ');
+                    }
+                    d.append("| by second:");
+                    for (int i = 0; i < Math.ceil(sc.measureSeconds()); i++) {
+                        d.append(' ').append(tot.bySecond()[i]);
+                    }
+                    log("%s / %s @ %.0f/s: delivered by battery %s", sc.name(), t.label, sc.rate(), d);
+                }
                 String err = pubError.get() == null ? (pub.errors() > 0 ? "redis errors: " + pub.errors() : null)
                         : pubError.get().toString();
                 if (cr.connected() < cr.attempted()) {

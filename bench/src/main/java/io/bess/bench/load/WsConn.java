@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class WsConn extends Conn {
     private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
+    /** Debugging aid: BENCH_NO_PONG=1 leaves server pings unanswered. */
+    private static final boolean NO_PONG = System.getenv("BENCH_NO_PONG") != null;
     private static final int HANDSHAKE = 0;
     private static final int HEADER = 1;
     private static final int PAYLOAD = 2;
@@ -207,8 +209,17 @@ final class WsConn extends Conn {
                 throw new IOException("closed by server: " + closeCode);
             }
             case 9 -> {
+                if (NO_PONG) {
+                    return;
+                }
+                // a client frame must be masked (RFC 6455 5.3); the key is arbitrary, the payload is XORed with it
+                int mask = java.util.concurrent.ThreadLocalRandom.current().nextInt() | 0x01010101;
                 ByteBuffer pong = ByteBuffer.allocate(6 + ctrlLen);
-                pong.put((byte) 0x8A).put((byte) (0x80 | ctrlLen)).putInt(0).put(ctrl, 0, ctrlLen).flip();
+                pong.put((byte) 0x8A).put((byte) (0x80 | ctrlLen)).putInt(mask);
+                for (int i = 0; i < ctrlLen; i++) {
+                    pong.put((byte) (ctrl[i] ^ (mask >>> (24 - 8 * (i & 3)))));
+                }
+                pong.flip();
                 write(pong);
             }
             default -> {
