@@ -147,7 +147,7 @@ public final class Clients implements AutoCloseable {
 
     /** Figures after stop. */
     public record Totals(Histogram latencyMicros, long delivered, long deliveredAll, long unparsed, long closedByPeer,
-                         int stillOpen, long duplicates, long[] byBattery, long[] bySecond) { }
+                         int stillOpen, long duplicates, long[] byBattery, long[] bySecond, long pings) { }
 
     /** Stops the loops, closes every socket (RST, so no TIME_WAIT piles up), merges the figures. */
     public Totals stop() throws InterruptedException {
@@ -157,10 +157,12 @@ public final class Clients implements AutoCloseable {
         long unparsed = 0;
         long closed = 0;
         long dup = 0;
+        long pings = 0;
         long[] byBattery = new long[257];
         long[] bySecond = new long[64];
         for (Loop l : loops) {
             dup += l.duplicates;
+            pings += l.pings;
             for (int i = 0; i < byBattery.length; i++) {
                 byBattery[i] += l.byBattery[i];
             }
@@ -183,7 +185,7 @@ public final class Clients implements AutoCloseable {
         for (Loop l : loops) {
             l.closeAll();
         }
-        return new Totals(h, delivered, all, unparsed, closed, open, dup, byBattery, bySecond);
+        return new Totals(h, delivered, all, unparsed, closed, open, dup, byBattery, bySecond, pings);
     }
 
     @Override

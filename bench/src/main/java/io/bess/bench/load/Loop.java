@@ -35,6 +35,7 @@ final class Loop implements Runnable {
     final long[] byBattery = new long[257];   // measured deliveries by battery id (diagnostics)
     final long[] bySecond = new long[64];     // measured deliveries by second of the window the update was due in
     long closedByPeer;
+    long pings;                // server pings received (and answered)
     volatile long progress;    // == delivered, published once per read
 
     Loop(String name, Semaphore inFlight) throws IOException {

@@ -229,6 +229,9 @@ public final class Suite {
                     Thread.sleep(20);
                 }
                 Clients.Totals tot = clients.stop();
+                if (tot.pings() > 0) {
+                    log("%s / %s: %d server pings received by the clients", sc.name(), t.label, tot.pings());
+                }
                 if (tot.delivered() < expected) {
                     // where the missing frames are: by battery and by second of the window (diagnostics only)
                     StringBuilder d = new StringBuilder();

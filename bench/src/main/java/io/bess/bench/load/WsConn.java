@@ -14,6 +14,8 @@ final class WsConn extends Conn {
     private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
     /** Debugging aid: BENCH_NO_PONG=1 leaves server pings unanswered. */
     private static final boolean NO_PONG = System.getenv("BENCH_NO_PONG") != null;
+    /** Debugging aid: BENCH_ZERO_MASK=1 masks pongs with the key 0 (reproduces the lost-session finding). */
+    private static final boolean ZERO_MASK = System.getenv("BENCH_ZERO_MASK") != null;
     private static final int HANDSHAKE = 0;
     private static final int HEADER = 1;
     private static final int PAYLOAD = 2;
@@ -209,11 +211,12 @@ final class WsConn extends Conn {
                 throw new IOException("closed by server: " + closeCode);
             }
             case 9 -> {
+                loop.pings++;
                 if (NO_PONG) {
                     return;
                 }
                 // a client frame must be masked (RFC 6455 5.3); the key is arbitrary, the payload is XORed with it
-                int mask = java.util.concurrent.ThreadLocalRandom.current().nextInt() | 0x01010101;
+                int mask = ZERO_MASK ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextInt() | 0x01010101;
                 ByteBuffer pong = ByteBuffer.allocate(6 + ctrlLen);
                 pong.put((byte) 0x8A).put((byte) (0x80 | ctrlLen)).putInt(mask);
                 for (int i = 0; i < ctrlLen; i++) {
