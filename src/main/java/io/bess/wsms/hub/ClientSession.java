@@ -184,6 +184,9 @@ public final class ClientSession {
             Thread.currentThread().interrupt();
         } catch (TransportException e) {
             LOGGER.log(Level.DEBUG, () -> transport + " connection ended: " + e.getCause());
+            // a failed write leaves the session without a writer: drop the socket too, so that the peer learns it
+            // at once instead of staying connected to nothing
+            transport.abort();
         } finally {
             outbox.close(1000, "");
             onEnd.run();

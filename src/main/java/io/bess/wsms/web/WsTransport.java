@@ -44,7 +44,11 @@ final class WsTransport implements Transport {
     @Override
     public void abort() {
         // WsSession.close would wait for the send lock that a stuck writer holds; closing the socket does not
-        connection.serverSocket().close();
+        try {
+            connection.serverSocket().close();
+        } catch (RuntimeException ignored) {
+            // already closed
+        }
     }
 
     @Override
