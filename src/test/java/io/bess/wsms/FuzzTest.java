@@ -129,10 +129,10 @@ class FuzzTest {
                 sent++;
             }
             switch (random.nextInt(4)) {
-            case 0 -> out.write(HostileInputTest.frame(true, 8, new byte[] {0x03, (byte) 0xe8}));
+            case 0 -> out.write(RawWsClient.frame(true, 8, new byte[] {0x03, (byte) 0xe8}));
             case 1 -> {
                 // a frame cut short
-                byte[] frame = HostileInputTest.frame(true, 1, "{\"action\":\"snapshot\"}".getBytes(
+                byte[] frame = RawWsClient.frame(true, 1, "{\"action\":\"snapshot\"}".getBytes(
                         StandardCharsets.UTF_8));
                 out.write(frame, 0, 1 + random.nextInt(frame.length - 1));
             }
@@ -161,19 +161,19 @@ class FuzzTest {
     private static byte[] randomFrame(Random random) throws IOException {
         int kind = random.nextInt(14);
         return switch (kind) {
-            case 0, 1, 2 -> HostileInputTest.frame(true, 1, randomCommand(random).getBytes(StandardCharsets.UTF_8));
-            case 3, 4 -> HostileInputTest.frame(true, 1, randomWords(random).getBytes(StandardCharsets.UTF_8));
-            case 5 -> HostileInputTest.frame(true, 1, randomBytes(random, 200));
-            case 6 -> HostileInputTest.frame(true, 2, randomBytes(random, 200));
-            case 7 -> HostileInputTest.frame(true, 9, randomBytes(random, 125));
-            case 8 -> HostileInputTest.frame(true, 10, randomBytes(random, 125));
-            case 9 -> HostileInputTest.frame(random.nextBoolean(), random.nextBoolean() ? 0 : 1,
+            case 0, 1, 2 -> RawWsClient.frame(true, 1, randomCommand(random).getBytes(StandardCharsets.UTF_8));
+            case 3, 4 -> RawWsClient.frame(true, 1, randomWords(random).getBytes(StandardCharsets.UTF_8));
+            case 5 -> RawWsClient.frame(true, 1, randomBytes(random, 200));
+            case 6 -> RawWsClient.frame(true, 2, randomBytes(random, 200));
+            case 7 -> RawWsClient.frame(true, 9, randomBytes(random, 125));
+            case 8 -> RawWsClient.frame(true, 10, randomBytes(random, 125));
+            case 9 -> RawWsClient.frame(random.nextBoolean(), random.nextBoolean() ? 0 : 1,
                                              randomWords(random).getBytes(StandardCharsets.UTF_8));
-            case 10 -> HostileInputTest.frame(true, List.of(3, 4, 5, 6, 7, 11, 12, 13, 14, 15).get(random.nextInt(10)),
+            case 10 -> RawWsClient.frame(true, List.of(3, 4, 5, 6, 7, 11, 12, 13, 14, 15).get(random.nextInt(10)),
                                               randomBytes(random, 50));
             case 11 -> {
                 // reserved bits set, or a control frame too long, or fragmented
-                byte[] frame = HostileInputTest.frame(random.nextBoolean(), 8 + random.nextInt(3),
+                byte[] frame = RawWsClient.frame(random.nextBoolean(), 8 + random.nextInt(3),
                                                       randomBytes(random, 300));
                 frame[0] |= (byte) (random.nextInt(8) << 4);
                 yield frame;

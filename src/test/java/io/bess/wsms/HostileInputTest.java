@@ -67,9 +67,9 @@ class HostileInputTest {
             raw.readText();
             byte[] part = "{\"action\":\"snapshot\"".concat(" ".repeat(40_000)).getBytes(StandardCharsets.UTF_8);
             OutputStream out = raw.socket().getOutputStream();
-            out.write(frame(false, 1, part));
-            out.write(frame(false, 0, part));
-            out.write(frame(true, 0, "}".getBytes(StandardCharsets.UTF_8)));
+            out.write(RawWsClient.frame(false, 1, part));
+            out.write(RawWsClient.frame(false, 0, part));
+            out.write(RawWsClient.frame(true, 0, "}".getBytes(StandardCharsets.UTF_8)));
             out.flush();
             assertThat(raw.readUntilClose()).isEqualTo(1009);
         }
@@ -80,8 +80,8 @@ class HostileInputTest {
         try (RawWsClient raw = RawWsClient.connect(service.port(), "/ws", 0)) {
             raw.readText();
             OutputStream out = raw.socket().getOutputStream();
-            out.write(frame(false, 1, "{\"action\":".getBytes(StandardCharsets.UTF_8)));
-            out.write(frame(true, 0, "\"snapshot\"}".getBytes(StandardCharsets.UTF_8)));
+            out.write(RawWsClient.frame(false, 1, "{\"action\":".getBytes(StandardCharsets.UTF_8)));
+            out.write(RawWsClient.frame(true, 0, "\"snapshot\"}".getBytes(StandardCharsets.UTF_8)));
             out.flush();
             assertIsSnapshot(WsTestClient.parse(raw.readText()));
         }
@@ -181,7 +181,7 @@ class HostileInputTest {
             byte[] bad = "{\"action\":\"nope\"}".getBytes(StandardCharsets.UTF_8);
             ByteArrayOutputStream burst = new ByteArrayOutputStream();
             for (int i = 0; i < 1000; i++) {
-                burst.write(frame(true, 1, bad));
+                burst.write(RawWsClient.frame(true, 1, bad));
             }
             byte[] bytes = burst.toByteArray();
             for (int i = 0; i < 20; i++) {
@@ -308,30 +308,5 @@ class HostileInputTest {
         redis.write(battery, TestRedis.reading(System.currentTimeMillis(), voltage));
         assertIsUpdate(bystander.awaitJson(j -> j.containsKey("battery:" + battery + ":data")), battery, voltage);
         assertThat(bystander.isClosed()).isFalse();
-    }
-
-    /** One masked frame with the FIN bit as given (fragments), unlike {@link RawWsClient#sendFrame}. */
-    static byte[] frame(boolean fin, int opcode, byte[] payload) throws IOException {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write((fin ? 0x80 : 0) | opcode);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else if (payload.length < 65536) {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length);
-        } else {
-            frame.write(0x80 | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                frame.write((int) ((long) payload.length >>> shift));
-            }
-        }
-        byte[] mask = new byte[4];
-        ThreadLocalRandom.current().nextBytes(mask);
-        frame.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
-        }
-        return frame.toByteArray();
     }
 }

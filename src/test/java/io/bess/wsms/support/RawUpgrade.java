@@ -63,7 +63,7 @@ public record RawUpgrade(int status, String head, String body) {
             socket.getOutputStream().write(bytes.toByteArray());
             socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();
-            String head = readHead(in);
+            String head = RawWsClient.readHead(in);
             if (head.isEmpty()) {
                 return new RawUpgrade(-1, "", "");
             }
@@ -130,20 +130,5 @@ public record RawUpgrade(int status, String head, String body) {
             }
         }
         return line.toString();
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        int matched = 0;
-        while (matched < 4) {
-            int c = in.read();
-            if (c < 0) {
-                break;
-            }
-            head.append((char) c);
-            matched = (c == '\r' && (matched == 0 || matched == 2)) || (c == '\n' && (matched == 1 || matched == 3))
-                    ? matched + 1 : 0;
-        }
-        return head.toString();
     }
 }

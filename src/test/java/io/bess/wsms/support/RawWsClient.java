@@ -86,8 +86,21 @@ public final class RawWsClient implements AutoCloseable {
      * @param payload bytes
      */
     public void sendFrame(int opcode, byte[] payload) throws IOException {
+        out.write(frame(true, opcode, payload));
+        out.flush();
+    }
+
+    /**
+     * One masked client frame.
+     *
+     * @param fin     whether it is the last fragment
+     * @param opcode  1 text, 2 binary, 0 continuation, 8 close, 9 ping, 10 pong
+     * @param payload bytes
+     * @return the frame as sent on the wire
+     */
+    public static byte[] frame(boolean fin, int opcode, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x80 | opcode);
+        frame.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else if (payload.length < 65536) {
@@ -102,12 +115,11 @@ public final class RawWsClient implements AutoCloseable {
         }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        frame.write(mask);
+        frame.writeBytes(mask);
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i % 4]);
         }
-        out.write(frame.toByteArray());
-        out.flush();
+        return frame.toByteArray();
     }
 
     /** Sends a text frame. */
@@ -187,7 +199,7 @@ public final class RawWsClient implements AutoCloseable {
         socket.close();
     }
 
-    private static String readHead(InputStream in) throws IOException {
+    static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         int matched = 0;
         while (matched < 4) {
