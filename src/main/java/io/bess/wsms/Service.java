@@ -24,6 +24,7 @@ import io.bess.wsms.redis.RedisTelemetryWriter;
 import io.bess.wsms.redis.Subscriptions;
 import io.bess.wsms.redis.UpdateRelay;
 import io.bess.wsms.sim.BatterySimulator;
+import io.bess.wsms.timer.Periodic;
 import io.bess.wsms.web.BatteryApi;
 import io.bess.wsms.web.JsonErrorHandler;
 import io.bess.wsms.web.UpgradeGate;
@@ -118,6 +119,10 @@ public final class Service implements AutoCloseable {
         SlowClientReaper reaper = new SlowClientReaper(hub, metrics, settings.ws().slowClientTimeout());
         reaper.start();
         stopOrder.push(reaper::stop);
+        Duration subscriberPing = settings.redis().subscriberPingInterval();
+        Periodic subscriberLiveness = Periodic.every("redis-sub-liveness", subscriberPing,
+                                                     () -> subscriptions.checkAlive(subscriberPing));
+        stopOrder.push(subscriberLiveness);
         KeepaliveTicker keepalive = new KeepaliveTicker(hub, settings.ws().pingInterval());
         keepalive.start();
         stopOrder.push(keepalive::stop);

@@ -15,9 +15,12 @@ import io.helidon.config.Config;
  * @param ssl      whether to use TLS
  * @param timeout  connect and command timeout
  * @param poolSize connections in the pool used for reads (subscribers have their own)
+ * @param subscriberPingInterval how often each subscribed connection is pinged; one silent for three intervals is
+ *                 dropped and reconnected (a subscribed socket has no read timeout, so a silently dropped network
+ *                 path would otherwise block it forever)
  */
 public record RedisSettings(String host, int port, int database, String password, boolean ssl, Duration timeout,
-                            int poolSize) {
+                            int poolSize, Duration subscriberPingInterval) {
     /**
      * Reads and validates the {@code redis} node.
      *
@@ -32,7 +35,8 @@ public record RedisSettings(String host, int port, int database, String password
                                  r.string("password", ""),
                                  r.bool("ssl", false),
                                  r.duration("timeout", Duration.ofSeconds(2), Duration.ofMillis(50)),
-                                 r.integer("pool-size", 32, 2, 1024));
+                                 r.integer("pool-size", 32, 2, 1024),
+                                 r.duration("subscriber-ping-interval", Duration.ofSeconds(5), Duration.ofMillis(50)));
     }
 
     /** Whether the service should start its own Redis. */
@@ -42,7 +46,7 @@ public record RedisSettings(String host, int port, int database, String password
 
     /** The same settings pointing at another host and port (used once the embedded Redis is up). */
     public RedisSettings at(String newHost, int newPort) {
-        return new RedisSettings(newHost, newPort, database, password, ssl, timeout, poolSize);
+        return new RedisSettings(newHost, newPort, database, password, ssl, timeout, poolSize, subscriberPingInterval);
     }
 
     /** The password, if one is set. */

@@ -25,6 +25,7 @@ final class ChannelSubscriber {
     private volatile boolean stopped;
     private volatile Adapter current;
     private volatile Thread thread;
+    private volatile Jedis connection;
 
     ChannelSubscriber(int battery, RedisConnector connector, SignalHandler handler, RedisStatus status) {
         this.battery = battery;
@@ -55,12 +56,39 @@ final class ChannelSubscriber {
         }
     }
 
+    /**
+     * Pings the subscribed connection, or drops it when nothing (message, pong) came back for {@code silence}: the
+     * blocking SUBSCRIBE then fails and the subscriber reconnects like after any lost connection.
+     *
+     * @param nowNanos {@link System#nanoTime()}
+     * @param silence  longest silence tolerated
+     */
+    void checkAlive(long nowNanos, Duration silence) {
+        Adapter adapter = current;
+        if (adapter == null || !adapter.isSubscribed()) {
+            return;
+        }
+        if (nowNanos - adapter.lastHeardNanos > silence.toNanos()) {
+            Jedis dead = connection;
+            if (dead != null) {
+                dead.disconnect();
+            }
+            return;
+        }
+        try {
+            adapter.ping();
+        } catch (RuntimeException e) {
+            // the connection is broken: the subscriber's own thread sees it and reconnects
+        }
+    }
+
     private void run() {
         boolean lostConnection = false;
         while (!stopped) {
             Adapter adapter = new Adapter(lostConnection);
             current = adapter;
             try (Jedis jedis = connector.dedicatedConnection()) {
+                connection = jedis;
                 jedis.subscribe(adapter, channel);
             } catch (JedisException e) {
                 if (stopped) {
@@ -89,13 +117,20 @@ final class ChannelSubscriber {
     /** Forwards Jedis's callbacks to our own handler, so that nothing else in the code subclasses JedisPubSub. */
     private final class Adapter extends JedisPubSub {
         private final boolean afterFailure;
+        private volatile long lastHeardNanos = System.nanoTime();
 
         Adapter(boolean afterFailure) {
             this.afterFailure = afterFailure;
         }
 
         @Override
+        public void onPong(String pattern) {
+            lastHeardNanos = System.nanoTime();
+        }
+
+        @Override
         public void onSubscribe(String subscribedChannel, int count) {
+            lastHeardNanos = System.nanoTime();
             if (stopped) {
                 quietlyUnsubscribe();
                 return;
@@ -110,6 +145,7 @@ final class ChannelSubscriber {
 
         @Override
         public void onMessage(String messageChannel, String message) {
+            lastHeardNanos = System.nanoTime();
             // the payload is only a signal ("updates"): the hash holds the data
             handler.onSignal(battery, System.currentTimeMillis(), System.nanoTime());
         }

@@ -1,5 +1,6 @@
 package io.bess.wsms.redis;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -61,6 +62,17 @@ public final class Subscriptions implements ChannelInterest {
     /** Whether a battery's channel is subscribed. */
     public synchronized boolean subscribed(int battery) {
         return running.containsKey(battery);
+    }
+
+    /**
+     * Pings every subscribed connection and drops those silent for three intervals; called once per interval.
+     *
+     * @param interval the ping interval
+     */
+    public synchronized void checkAlive(Duration interval) {
+        long now = System.nanoTime();
+        Duration silence = interval.multipliedBy(3);
+        running.values().forEach(subscriber -> subscriber.checkAlive(now, silence));
     }
 
     /** Stops every subscriber. */

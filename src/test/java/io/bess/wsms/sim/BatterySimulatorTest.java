@@ -87,7 +87,8 @@ class BatterySimulatorTest {
     void writesSetHashAndSignalLikeTheUpstreamWriter() throws Exception {
         try (TestRedis redis = TestRedis.start();
              RedisClient client = new RedisConnector(new RedisSettings("127.0.0.1", redis.port(), 0, "", false,
-                                                                       java.time.Duration.ofSeconds(2), 4))
+                                                                       java.time.Duration.ofSeconds(2), 4,
+                                                                       java.time.Duration.ofSeconds(5)))
                      .pooledClient()) {
             BlockingQueue<String> signals = new LinkedBlockingQueue<>();
             JedisPubSub listener = new JedisPubSub() {

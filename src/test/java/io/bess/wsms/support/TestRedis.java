@@ -60,6 +60,29 @@ public final class TestRedis implements AutoCloseable {
         waitFor();
     }
 
+    /** SIGSTOP: Redis hangs; its port still accepts connections and nothing answers (a black-holed path). */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Starts it again on the same port (empty: no persistence). */
     public void restart() {
         startProcess();
