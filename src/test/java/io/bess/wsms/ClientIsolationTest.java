@@ -27,7 +27,7 @@ class ClientIsolationTest {
         redis.write(1, TestRedis.reading(1, 100));
         // frequent pings find a vanished peer quickly: a failed write is how an abrupt drop is noticed
         service = ServiceFixture.start(Map.of("redis.host", "127.0.0.1", "redis.port", Integer.toString(redis.port()),
-                                              "ws.ping-interval", "200ms"));
+                                              "ws.ping-interval", "500ms"));
     }
 
     @AfterEach
