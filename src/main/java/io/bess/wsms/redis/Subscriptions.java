@@ -45,9 +45,10 @@ public final class Subscriptions implements ChannelInterest {
                 it.remove();
             }
         }
+        SignalHandler relay = handler;
         for (Integer battery : batteries) {
             running.computeIfAbsent(battery, b -> {
-                ChannelSubscriber subscriber = new ChannelSubscriber(b, connector, handler, status);
+                ChannelSubscriber subscriber = new ChannelSubscriber(b, connector, relay, status);
                 subscriber.start();
                 return subscriber;
             });

@@ -199,14 +199,16 @@ class DashboardBrowserTest {
         static Chromium launch(Path binary) throws IOException, InterruptedException {
             Path profile = Files.createTempDirectory("wsms-chromium-");
             Path log = profile.resolve("chromium.log");
-            Process process = new ProcessBuilder(binary.toString(),
+            ProcessBuilder builder = new ProcessBuilder(binary.toString(),
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
                     "--user-data-dir=" + profile, "--remote-debugging-port=0", "--window-size=1400,900",
                     "about:blank")
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
+                    .redirectOutput(log.toFile());
+            // Chromium keeps scratch directories under TMPDIR: inside the profile, they go when the profile goes
+            builder.environment().put("TMPDIR", profile.toString());
+            Process process = builder.start();
             // Chromium writes its chosen port and browser endpoint path here once DevTools listens.
             Path activePort = profile.resolve("DevToolsActivePort");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
