@@ -12,14 +12,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.bess.wsms.support.LiveService;
 import io.bess.wsms.support.RawUpgrade;
 import io.bess.wsms.support.RawWsClient;
 import io.bess.wsms.support.TestRedis;
 import io.bess.wsms.support.WsTestClient;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 import static io.bess.wsms.RedisOutageTest.assertIsSnapshot;
@@ -33,25 +33,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HostileInputTest {
     private static final int MAX_FRAME = 64 * 1024;
-    private static TestRedis redis;
-    private static ServiceFixture service;
-
-    @BeforeAll
-    static void start() {
-        redis = TestRedis.start();
-        service = ServiceFixture.start(redis.settings());
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
-        redis.close();
-    }
+    @RegisterExtension
+    static final LiveService LIVE = new LiveService();
 
     @Test
     void textFrameOverMaxFrameBytesClosesThatClientWith1009AndNoOneElse() throws Exception {
-        try (WsTestClient bystander = WsTestClient.connect(service.ws("batteries=21"));
-             RawWsClient raw = RawWsClient.connect(service.port(), "/ws", 0)) {
+        try (WsTestClient bystander = WsTestClient.connect(LIVE.service().ws("batteries=21"));
+             RawWsClient raw = RawWsClient.connect(LIVE.service().port(), "/ws", 0)) {
             bystander.next();
             raw.readText();
             raw.sendText("x".repeat(MAX_FRAME + 1));
@@ -62,7 +50,7 @@ class HostileInputTest {
 
     @Test
     void fragmentedMessageOverMaxFrameBytesClosesWith1009() throws Exception {
-        try (RawWsClient raw = RawWsClient.connect(service.port(), "/ws", 0)) {
+        try (RawWsClient raw = RawWsClient.connect(LIVE.service().port(), "/ws", 0)) {
             raw.readText();
             byte[] part = "{\"action\":\"snapshot\"".concat(" ".repeat(40_000)).getBytes(StandardCharsets.UTF_8);
             OutputStream out = raw.socket().getOutputStream();
@@ -76,7 +64,7 @@ class HostileInputTest {
 
     @Test
     void fragmentedMessageUnderTheLimitIsAssembledAndAnswered() throws Exception {
-        try (RawWsClient raw = RawWsClient.connect(service.port(), "/ws", 0)) {
+        try (RawWsClient raw = RawWsClient.connect(LIVE.service().port(), "/ws", 0)) {
             raw.readText();
             OutputStream out = raw.socket().getOutputStream();
             out.write(RawWsClient.frame(false, 1, "{\"action\":".getBytes(StandardCharsets.UTF_8)));
@@ -88,8 +76,8 @@ class HostileInputTest {
 
     @Test
     void frameHeaderClaimingAnEnormousLengthIsRefusedWithoutHarm() throws Exception {
-        try (WsTestClient bystander = WsTestClient.connect(service.ws("batteries=22"));
-             RawWsClient raw = RawWsClient.connect(service.port(), "/ws", 0)) {
+        try (WsTestClient bystander = WsTestClient.connect(LIVE.service().ws("batteries=22"));
+             RawWsClient raw = RawWsClient.connect(LIVE.service().port(), "/ws", 0)) {
             bystander.next();
             raw.readText();
             ByteArrayOutputStream header = new ByteArrayOutputStream();
@@ -109,7 +97,7 @@ class HostileInputTest {
 
     @Test
     void binaryFrameClosesThatClientWith1003() throws Exception {
-        try (RawWsClient raw = RawWsClient.connect(service.port(), "/ws", 0)) {
+        try (RawWsClient raw = RawWsClient.connect(LIVE.service().port(), "/ws", 0)) {
             raw.readText();
             raw.sendFrame(2, new byte[] {1, 2, 3, 4, 5});
             assertThat(raw.readUntilClose()).isEqualTo(1003);
@@ -129,14 +117,14 @@ class HostileInputTest {
                                                .mapToObj(Integer::toString).collect(Collectors.joining(",")) + "]}",
                                        "\"" + "\\u0000".repeat(500) + "\"", "[".repeat(5000));
         int sent = 5000;
-        try (WsTestClient bystander = WsTestClient.connect(service.ws("batteries=23"));
-             WsTestClient flooder = WsTestClient.connect(service.ws("batteries=24"))) {
+        try (WsTestClient bystander = WsTestClient.connect(LIVE.service().ws("batteries=23"));
+             WsTestClient flooder = WsTestClient.connect(LIVE.service().ws("batteries=24"))) {
             bystander.next();
             flooder.next();
             Thread writer = Thread.ofVirtual().start(() -> {
                 long ts = System.currentTimeMillis();
                 for (int i = 1; i <= 200; i++) {
-                    redis.write(23, TestRedis.reading(ts + i, i));
+                    LIVE.redis().write(23, TestRedis.reading(ts + i, i));
                 }
             });
             for (int i = 0; i < sent; i++) {
@@ -174,8 +162,8 @@ class HostileInputTest {
 
     @Test
     void floodFromAClientThatNeverReadsCostsOnlyThatClient() throws Exception {
-        try (WsTestClient bystander = WsTestClient.connect(service.ws("batteries=25"));
-             RawWsClient raw = RawWsClient.connect(service.port(), "/ws?batteries=25", 1024)) {
+        try (WsTestClient bystander = WsTestClient.connect(LIVE.service().ws("batteries=25"));
+             RawWsClient raw = RawWsClient.connect(LIVE.service().port(), "/ws?batteries=25", 1024)) {
             bystander.next();
             byte[] bad = "{\"action\":\"nope\"}".getBytes(StandardCharsets.UTF_8);
             ByteArrayOutputStream burst = new ByteArrayOutputStream();
@@ -214,7 +202,7 @@ class HostileInputTest {
         cases.put("batteries=", "empty");
         cases.put("batteries=1,,2", "empty item");
         for (Map.Entry<String, String> c : cases.entrySet()) {
-            RawUpgrade answer = RawUpgrade.send(service.port(), "/ws?" + c.getKey(), Map.of());
+            RawUpgrade answer = RawUpgrade.send(LIVE.service().port(), "/ws?" + c.getKey(), Map.of());
             String what = c.getKey().length() > 60 ? c.getKey().substring(0, 60) + "..." : c.getKey();
             assertThat(answer.status()).as(what).isEqualTo(400);
             assertThat(answer.isJsonError("bad_request")).as(what + " -> " + answer.body()).isTrue();
@@ -225,7 +213,7 @@ class HostileInputTest {
     @Test
     void requestLineWithRawNonAsciiBytesIsRefusedWith400() throws Exception {
         byte[] target = "/ws?batteries=\u00e9\u4e2d".getBytes(StandardCharsets.UTF_8);
-        RawUpgrade answer = RawUpgrade.send(service.port(), target, Map.of());
+        RawUpgrade answer = RawUpgrade.send(LIVE.service().port(), target, Map.of());
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.isJsonError("bad_request")).as(answer.head() + answer.body()).isTrue();
         assertThat(answer.message()).contains("percent-encoded");
@@ -236,7 +224,7 @@ class HostileInputTest {
     void requestLineLongerThanTheServerReadsIsRefusedWithJson() throws Exception {
         String query = "batteries=" + IntStream.range(0, 10_000).mapToObj(Integer::toString)
                 .collect(Collectors.joining(","));
-        RawUpgrade answer = RawUpgrade.send(service.port(), "/ws?" + query, Map.of());
+        RawUpgrade answer = RawUpgrade.send(LIVE.service().port(), "/ws?" + query, Map.of());
         assertThat(answer.status()).isIn(400, 414);
         assertThat(answer.head().toLowerCase()).contains("application/json");
         assertThat(answer.message()).isNotBlank().hasSizeLessThan(300);
@@ -247,9 +235,9 @@ class HostileInputTest {
     void oddRedisContentsNeverKillTheChannelSubscriber() throws Exception {
         int battery = 9;
         String key = "battery:" + battery + ":data";
-        try (WsTestClient one = WsTestClient.connect(service.ws("batteries=" + battery));
-             WsTestClient all = WsTestClient.connect(service.ws(""));
-             Jedis jedis = redis.jedis()) {
+        try (WsTestClient one = WsTestClient.connect(LIVE.service().ws("batteries=" + battery));
+             WsTestClient all = WsTestClient.connect(LIVE.service().ws(""));
+             Jedis jedis = LIVE.redis().jedis()) {
             one.next();
             all.next();
             long ts = System.currentTimeMillis();
@@ -281,7 +269,7 @@ class HostileInputTest {
                 }
                 voltage++;
                 Map<String, String> fields = new HashMap<>(TestRedis.reading(ts + voltage, voltage));
-                redis.write(battery, fields);
+                LIVE.redis().write(battery, fields);
                 int expected = voltage;
                 JsonObject update = one.awaitJson(j -> j.containsKey(key)
                         && j.getJsonObject(key).containsKey("ws_timestamp")
@@ -290,11 +278,11 @@ class HostileInputTest {
                 all.awaitJson(j -> j.containsKey(key)
                         && j.getJsonObject(key).get("voltage").toString().equals(Integer.toString(expected)));
             }
-            assertThat(redis.subscribers(battery)).isEqualTo(1);
+            assertThat(LIVE.redis().subscribers(battery)).isEqualTo(1);
             // a new client's snapshot is fine with a key of the wrong type in the fleet
             jedis.sadd("info:batteries:ids", "10");
             jedis.set("battery:10:data", "not a hash");
-            try (WsTestClient late = WsTestClient.connect(service.ws(""))) {
+            try (WsTestClient late = WsTestClient.connect(LIVE.service().ws(""))) {
                 JsonObject snapshot = late.nextJson();
                 assertThat(snapshot.keySet()).contains(key).doesNotContain("battery:10:data");
             }
@@ -304,7 +292,7 @@ class HostileInputTest {
 
     private static void assertBystanderStillServed(WsTestClient bystander, int battery) throws Exception {
         int voltage = ThreadLocalRandom.current().nextInt(1, 600);
-        redis.write(battery, TestRedis.reading(System.currentTimeMillis(), voltage));
+        LIVE.redis().write(battery, TestRedis.reading(System.currentTimeMillis(), voltage));
         assertIsUpdate(bystander.awaitJson(j -> j.containsKey("battery:" + battery + ":data")), battery, voltage);
         assertThat(bystander.isClosed()).isFalse();
     }

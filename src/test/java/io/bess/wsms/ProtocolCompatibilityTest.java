@@ -3,55 +3,43 @@ package io.bess.wsms;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.bess.wsms.support.LiveService;
 import io.bess.wsms.support.TestRedis;
 import io.bess.wsms.support.WsTestClient;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** PROTOCOL.md part 1: what the existing pipeline's clients rely on. */
 class ProtocolCompatibilityTest {
-    private static TestRedis redis;
-    private static ServiceFixture service;
-
-    @BeforeAll
-    static void start() {
-        redis = TestRedis.start();
-        service = ServiceFixture.start(redis.settings());
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
-        redis.close();
-    }
+    @RegisterExtension
+    static final LiveService LIVE = new LiveService();
 
     @BeforeEach
     void emptyRedis() {
-        try (Jedis jedis = redis.jedis()) {
+        try (Jedis jedis = LIVE.redis().jedis()) {
             jedis.flushAll();
         }
     }
 
     @Test
     void snapshotOfNoBatteryIsAnEmptyObject() throws Exception {
-        try (WsTestClient client = WsTestClient.connect(service.ws(""))) {
+        try (WsTestClient client = WsTestClient.connect(LIVE.service().ws(""))) {
             assertThat(client.next()).isEqualTo("{}");
         }
     }
 
     @Test
     void snapshotHasOneMemberPerBatteryWithIntegersAsJsonNumbers() throws Exception {
-        redis.write(1, TestRedis.reading(1731801715542L, 136));
-        redis.write(2, TestRedis.reading(1731801715600L, 140));
-        try (WsTestClient client = WsTestClient.connect(service.ws(""))) {
+        LIVE.redis().write(1, TestRedis.reading(1731801715542L, 136));
+        LIVE.redis().write(2, TestRedis.reading(1731801715600L, 140));
+        try (WsTestClient client = WsTestClient.connect(LIVE.service().ws(""))) {
             JsonObject snapshot = client.nextJson();
             assertThat(snapshot.keySet()).containsExactlyInAnyOrder("battery:1:data", "battery:2:data");
             JsonObject one = snapshot.getJsonObject("battery:1:data");
@@ -67,11 +55,11 @@ class ProtocolCompatibilityTest {
 
     @Test
     void updateFrameCarriesEveryFieldPlusServerTimestampAndLatency() throws Exception {
-        try (WsTestClient client = WsTestClient.connect(service.ws(""))) {
+        try (WsTestClient client = WsTestClient.connect(LIVE.service().ws(""))) {
             client.next();
             long deviceTime = System.currentTimeMillis() - 5;
             long before = System.currentTimeMillis();
-            redis.write(3, TestRedis.reading(deviceTime, 130));
+            LIVE.redis().write(3, TestRedis.reading(deviceTime, 130));
             JsonObject frame = client.awaitJson(j -> j.containsKey("battery:3:data"));
             long after = System.currentTimeMillis();
 
@@ -88,12 +76,12 @@ class ProtocolCompatibilityTest {
 
     @Test
     void extraHashFieldsPassThrough() throws Exception {
-        try (WsTestClient client = WsTestClient.connect(service.ws(""))) {
+        try (WsTestClient client = WsTestClient.connect(LIVE.service().ws(""))) {
             client.next();
             Map<String, String> fields = new LinkedHashMap<>(TestRedis.reading(System.currentTimeMillis(), 120));
             fields.put("cell_count", "192");
             fields.put("site", "north-yard");
-            redis.write(4, fields);
+            LIVE.redis().write(4, fields);
             JsonObject data = client.awaitJson(j -> j.containsKey("battery:4:data")).getJsonObject("battery:4:data");
             assertThat(data.getInt("cell_count")).isEqualTo(192);
             assertThat(data.getString("site")).isEqualTo("north-yard");
@@ -102,14 +90,14 @@ class ProtocolCompatibilityTest {
 
     @Test
     void nonIntegerValuesStayNumbersOrBecomeStringsWithoutBreakingAnything() throws Exception {
-        try (WsTestClient client = WsTestClient.connect(service.ws(""))) {
+        try (WsTestClient client = WsTestClient.connect(LIVE.service().ws(""))) {
             client.next();
             Map<String, String> fields = new LinkedHashMap<>(TestRedis.reading(System.currentTimeMillis(), 120));
             fields.put("voltage", "131.5");
             fields.put("current", "n/a");
             fields.put("temperature", "\"quoted\" \\ and\nnewline");
             fields.put("state_of_charge", "007");
-            redis.write(5, fields);
+            LIVE.redis().write(5, fields);
             JsonObject data = client.awaitJson(j -> j.containsKey("battery:5:data")).getJsonObject("battery:5:data");
             assertThat(((JsonNumber) data.get("voltage")).doubleValue()).isEqualTo(131.5);
             assertThat(data.getString("current")).isEqualTo("n/a");
@@ -121,11 +109,11 @@ class ProtocolCompatibilityTest {
 
     @Test
     void updateWithoutUsableTimestampHasNullLatency() throws Exception {
-        try (WsTestClient client = WsTestClient.connect(service.ws(""))) {
+        try (WsTestClient client = WsTestClient.connect(LIVE.service().ws(""))) {
             client.next();
             Map<String, String> fields = new LinkedHashMap<>(TestRedis.reading(0, 120));
             fields.put("timestamp", "yesterday");
-            redis.write(6, fields);
+            LIVE.redis().write(6, fields);
             JsonObject data = client.awaitJson(j -> j.containsKey("battery:6:data")).getJsonObject("battery:6:data");
             assertThat(data.getString("timestamp")).isEqualTo("yesterday");
             assertThat(data.isNull("latency_ms")).isTrue();
@@ -135,10 +123,10 @@ class ProtocolCompatibilityTest {
 
     @Test
     void clientWithNoParametersGetsBatteriesThatAppearAfterItConnected() throws Exception {
-        try (WsTestClient client = WsTestClient.connect(service.ws(""))) {
+        try (WsTestClient client = WsTestClient.connect(LIVE.service().ws(""))) {
             assertThat(client.next()).isEqualTo("{}");
             long published = System.nanoTime();
-            redis.write(77, TestRedis.reading(System.currentTimeMillis(), 99));
+            LIVE.redis().write(77, TestRedis.reading(System.currentTimeMillis(), 99));
             JsonObject data = client.awaitJson(j -> j.containsKey("battery:77:data")).getJsonObject("battery:77:data");
             long millis = (System.nanoTime() - published) / 1_000_000;
             assertThat(data.getInt("voltage")).isEqualTo(99);

@@ -13,14 +13,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.bess.wsms.ServiceFixture;
-import io.bess.wsms.support.TestRedis;
+import io.bess.wsms.support.LiveService;
 import io.bess.wsms.support.WsTestClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,43 +34,31 @@ class HealthTest {
     /** Generous: how long Redis may take to be seen as back. */
     private static final Duration PATIENCE = Duration.ofSeconds(15);
 
-    private static TestRedis redis;
-    private static ServiceFixture service;
-
-    @BeforeAll
-    static void start() {
-        redis = TestRedis.start();
-        service = ServiceFixture.start(redis.settings());
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
-        redis.close();
-    }
+    @RegisterExtension
+    static final LiveService LIVE = new LiveService();
 
     @BeforeEach
     void redisIsUp() {
-        await().atMost(PATIENCE).until(() -> Http.get(service.http("/observe/health/ready")).statusCode() == 200);
+        await().atMost(PATIENCE).until(() -> Http.get(LIVE.service().http("/observe/health/ready")).statusCode() == 200);
     }
 
     @Test
     void healthAndReadinessAre200WithTheRedisCheckAndItsAddressWhileRedisAnswers() {
         for (String path : List.of("/observe/health", "/observe/health/ready")) {
-            HttpResponse<String> response = Http.get(service.http(path));
+            HttpResponse<String> response = Http.get(LIVE.service().http(path));
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             assertThat(Http.contentType(response)).as(path).startsWith("application/json");
             JsonObject body = WsTestClient.parse(response.body());
             assertThat(body.getString("status")).as(path).isEqualTo("UP");
             JsonObject check = check(body, "redis").orElseThrow(() -> new AssertionError(path + ": no redis check"));
             assertThat(check.getString("status")).isEqualTo("UP");
-            assertThat(check.getJsonObject("data").getString("redis")).isEqualTo("127.0.0.1:" + redis.port());
+            assertThat(check.getJsonObject("data").getString("redis")).isEqualTo("127.0.0.1:" + LIVE.redis().port());
         }
     }
 
     @Test
     void livenessIs200AndDoesNotDependOnRedis() {
-        HttpResponse<String> response = Http.get(service.http("/observe/health/live"));
+        HttpResponse<String> response = Http.get(LIVE.service().http("/observe/health/live"));
         assertThat(response.statusCode()).isEqualTo(200);
         JsonObject body = WsTestClient.parse(response.body());
         assertThat(body.getString("status")).isEqualTo("UP");
@@ -82,31 +69,31 @@ class HealthTest {
     @Test
     void readinessIs503WithinFiveSecondsOfRedisBeingKilledAnd200WhenItIsBackWhileLivenessStays200()
             throws Exception {
-        try (LivenessWatch liveness = LivenessWatch.start(service)) {
-            redis.kill();
+        try (LivenessWatch liveness = LivenessWatch.start(LIVE.service())) {
+            LIVE.redis().kill();
             long killed = System.nanoTime();
             await().atMost(DOWN_DEADLINE).pollInterval(Duration.ofMillis(50))
-                    .until(() -> Http.get(service.http("/observe/health/ready")).statusCode() == 503);
+                    .until(() -> Http.get(LIVE.service().http("/observe/health/ready")).statusCode() == 503);
             double downAfter = seconds(killed);
 
             for (String path : List.of("/observe/health", "/observe/health/ready")) {
-                HttpResponse<String> response = Http.get(service.http(path));
+                HttpResponse<String> response = Http.get(LIVE.service().http(path));
                 assertThat(response.statusCode()).as(path).isEqualTo(503);
                 JsonObject body = WsTestClient.parse(response.body());
                 assertThat(body.getString("status")).as(path).isEqualTo("DOWN");
                 JsonObject redisCheck = check(body, "redis").orElseThrow();
                 assertThat(redisCheck.getString("status")).isEqualTo("DOWN");
-                assertThat(redisCheck.getJsonObject("data").getString("redis")).isEqualTo("127.0.0.1:" + redis.port());
+                assertThat(redisCheck.getJsonObject("data").getString("redis")).isEqualTo("127.0.0.1:" + LIVE.redis().port());
                 assertThat(redisCheck.getJsonObject("data").getString("error")).isNotBlank();
             }
-            assertThat(Http.get(service.http("/observe/health/live")).statusCode()).isEqualTo(200);
+            assertThat(Http.get(LIVE.service().http("/observe/health/live")).statusCode()).isEqualTo(200);
 
-            redis.restart();
+            LIVE.redis().restart();
             long restarted = System.nanoTime();
             await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
-                    .until(() -> Http.get(service.http("/observe/health/ready")).statusCode() == 200);
+                    .until(() -> Http.get(LIVE.service().http("/observe/health/ready")).statusCode() == 200);
             double upAfter = seconds(restarted);
-            assertThat(Http.get(service.http("/observe/health")).statusCode()).isEqualTo(200);
+            assertThat(Http.get(LIVE.service().http("/observe/health")).statusCode()).isEqualTo(200);
 
             System.out.printf("readiness: 503 %.2f s after Redis was killed, 200 %.2f s after it restarted;"
                                       + " liveness answered %d probes meanwhile, all 200%n",
@@ -120,19 +107,19 @@ class HealthTest {
     void readinessIs503WithinFiveSecondsOfRedisHangingAnd200WhenItResumes() throws Exception {
         // SIGSTOP: the port still accepts connections but nothing answers, like a hung host or a black-holed network
         long pid = redisPid();
-        try (LivenessWatch liveness = LivenessWatch.start(service)) {
+        try (LivenessWatch liveness = LivenessWatch.start(LIVE.service())) {
             signal("STOP", pid);
             long stopped = System.nanoTime();
             try {
                 await().atMost(DOWN_DEADLINE).pollInterval(Duration.ofMillis(50))
-                        .until(() -> Http.get(service.http("/observe/health/ready")).statusCode() == 503);
+                        .until(() -> Http.get(LIVE.service().http("/observe/health/ready")).statusCode() == 503);
             } finally {
                 System.out.printf("readiness: 503 %.2f s after Redis hung%n", seconds(stopped));
                 signal("CONT", pid);
             }
             long resumed = System.nanoTime();
             await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
-                    .until(() -> Http.get(service.http("/observe/health/ready")).statusCode() == 200);
+                    .until(() -> Http.get(LIVE.service().http("/observe/health/ready")).statusCode() == 200);
             System.out.printf("readiness: 200 %.2f s after Redis resumed; liveness %d probes, all 200%n",
                               seconds(resumed), liveness.probes());
             assertThat(liveness.failures()).as("liveness answers other than 200").isEmpty();
@@ -152,7 +139,7 @@ class HealthTest {
 
     /** The test's redis-server: a child of this JVM (it retitles itself "redis-server... 127.0.0.1:PORT"). */
     private static long redisPid() {
-        String address = "127.0.0.1:" + redis.port();
+        String address = "127.0.0.1:" + LIVE.redis().port();
         return ProcessHandle.current().descendants()
                 .filter(p -> commandLine(p.pid()).contains("redis-server") && commandLine(p.pid()).contains(address))
                 .map(ProcessHandle::pid)

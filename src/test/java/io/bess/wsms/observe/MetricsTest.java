@@ -11,14 +11,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-import io.bess.wsms.ServiceFixture;
+import io.bess.wsms.support.LiveService;
 import io.bess.wsms.support.RawWsClient;
 import io.bess.wsms.support.TestRedis;
 import io.bess.wsms.support.WsTestClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,29 +42,17 @@ class MetricsTest {
                                                               "+Inf");
     private static final AtomicInteger NEXT_BATTERY = new AtomicInteger(100);
 
-    private static TestRedis redis;
-    private static ServiceFixture service;
-
-    @BeforeAll
-    static void start() {
-        redis = TestRedis.start();
-        service = ServiceFixture.start(redis.settings());
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
-        redis.close();
-    }
+    @RegisterExtension
+    static final LiveService LIVE = new LiveService();
 
     @BeforeEach
     void redisIsUp() {
-        await().atMost(PATIENCE).until(() -> Http.get(service.http("/observe/health/ready")).statusCode() == 200);
+        await().atMost(PATIENCE).until(() -> Http.get(LIVE.service().http("/observe/health/ready")).statusCode() == 200);
     }
 
     @Test
     void metricsArePrometheusTextWithConventionalNamesTypesAndSmallHistograms() {
-        HttpResponse<String> response = Http.get(service.http("/observe/metrics"));
+        HttpResponse<String> response = Http.get(LIVE.service().http("/observe/metrics"));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(Http.contentType(response)).startsWith("text/plain");
         PrometheusText metrics = PrometheusText.parse(response.body());
@@ -107,11 +94,11 @@ class MetricsTest {
 
     @Test
     void connectedClientsGaugeFollowsConnectsAndDisconnects() throws Exception {
-        double before = PrometheusText.scrape(service).value("wsms_clients_connected");
+        double before = PrometheusText.scrape(LIVE.service()).value("wsms_clients_connected");
         List<WsTestClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                WsTestClient client = WsTestClient.connect(service.ws(""));
+                WsTestClient client = WsTestClient.connect(LIVE.service().ws(""));
                 client.next();
                 clients.add(client);
             }
@@ -126,22 +113,22 @@ class MetricsTest {
     void updatesMoveFramesSentRedisMessagesAndBothLatencyHistograms() throws Exception {
         int battery = NEXT_BATTERY.getAndIncrement();
         int updates = 5;
-        try (WsTestClient client = WsTestClient.connect(service.ws(""))) {
+        try (WsTestClient client = WsTestClient.connect(LIVE.service().ws(""))) {
             client.next();
             subscribe(client, battery);
-            PrometheusText before = PrometheusText.scrape(service);
+            PrometheusText before = PrometheusText.scrape(LIVE.service());
             assertThat(before.value("wsms_redis_channels_subscribed")).isGreaterThanOrEqualTo(1);
 
             // one at a time, each read by the client before the next: no state is conflated or superseded
             for (int i = 1; i <= updates; i++) {
                 int voltage = 200 + i;
-                redis.write(battery, TestRedis.reading(System.currentTimeMillis(), voltage));
+                LIVE.redis().write(battery, TestRedis.reading(System.currentTimeMillis(), voltage));
                 client.awaitJson(j -> j.containsKey(key(battery))
                         && j.getJsonObject(key(battery)).getInt("voltage") == voltage);
             }
 
             await().atMost(PATIENCE).untilAsserted(() -> {
-                PrometheusText after = PrometheusText.scrape(service);
+                PrometheusText after = PrometheusText.scrape(LIVE.service());
                 assertThat(delta(before, after, "wsms_redis_messages_total")).isGreaterThanOrEqualTo(updates);
                 assertThat(delta(before, after, "wsms_frames_sent_total")).isGreaterThanOrEqualTo(updates);
                 assertThat(delta(before, after, "wsms_delivery_delay_seconds_count")).isGreaterThanOrEqualTo(updates);
@@ -152,7 +139,7 @@ class MetricsTest {
                     assertCumulative(after, histogram);
                 }
             });
-            PrometheusText after = PrometheusText.scrape(service);
+            PrometheusText after = PrometheusText.scrape(LIVE.service());
             System.out.printf("after %d updates to 1 client: redis_messages +%.0f, frames_sent +%.0f,"
                                       + " delivery_delay count +%.0f (mean %.3f ms), pipeline_latency count +%.0f%n",
                               updates, delta(before, after, "wsms_redis_messages_total"),
@@ -167,20 +154,20 @@ class MetricsTest {
     @Test
     void refusedUpgradeIsCountedUnderItsReason() {
         Map<String, String> badRequest = Map.of("reason", "bad_request");
-        double before = PrometheusText.scrape(service).value("wsms_upgrades_refused_total", badRequest);
-        assertThatThrownBy(() -> WsTestClient.connect(service.ws("batteries=abc")))
+        double before = PrometheusText.scrape(LIVE.service()).value("wsms_upgrades_refused_total", badRequest);
+        assertThatThrownBy(() -> WsTestClient.connect(LIVE.service().ws("batteries=abc")))
                 .isInstanceOf(ExecutionException.class);
         await().atMost(PATIENCE).until(
-                () -> PrometheusText.scrape(service).value("wsms_upgrades_refused_total", badRequest) == before + 1);
+                () -> PrometheusText.scrape(LIVE.service()).value("wsms_upgrades_refused_total", badRequest) == before + 1);
     }
 
     @Test
     void framesConflatedCountsStatesSkippedForAClientThatDoesNotRead() throws Exception {
         int battery = NEXT_BATTERY.getAndIncrement();
-        redis.write(battery, TestRedis.reading(1, 1));
-        double before = PrometheusText.scrape(service).value("wsms_frames_conflated_total");
-        try (RawWsClient stalled = RawWsClient.connect(service.port(), "/ws?batteries=" + battery, 1024);
-             Jedis jedis = redis.jedis()) {
+        LIVE.redis().write(battery, TestRedis.reading(1, 1));
+        double before = PrometheusText.scrape(LIVE.service()).value("wsms_frames_conflated_total");
+        try (RawWsClient stalled = RawWsClient.connect(LIVE.service().port(), "/ws?batteries=" + battery, 1024);
+             Jedis jedis = LIVE.redis().jedis()) {
             assertThat(stalled.status()).isEqualTo(101);
             // big states fill the stalled socket's buffers; from then on newer states replace queued ones
             String padding = "x".repeat(50_000);
@@ -191,7 +178,7 @@ class MetricsTest {
                 fields.put("padding", padding);
                 jedis.hset(key(battery), fields);
                 jedis.publish(key(battery), "updates");
-                return PrometheusText.scrape(service).value("wsms_frames_conflated_total") >= before + 10;
+                return PrometheusText.scrape(LIVE.service()).value("wsms_frames_conflated_total") >= before + 10;
             });
             System.out.println("frames_conflated +10 after " + written.get() + " updates of 50 KB to a client"
                                        + " that does not read");
@@ -201,30 +188,30 @@ class MetricsTest {
     @Test
     void redisReconnectsCounterCountsSubscriberReconnectionsAfterRedisReturns() throws Exception {
         int battery = NEXT_BATTERY.getAndIncrement();
-        try (WsTestClient client = WsTestClient.connect(service.ws(""))) {
+        try (WsTestClient client = WsTestClient.connect(LIVE.service().ws(""))) {
             client.next();
             subscribe(client, battery);
-            double before = PrometheusText.scrape(service).value("wsms_redis_reconnects_total");
+            double before = PrometheusText.scrape(LIVE.service()).value("wsms_redis_reconnects_total");
 
-            redis.kill();
-            redis.restart();
-            await().atMost(PATIENCE).until(() -> PrometheusText.scrape(service)
+            LIVE.redis().kill();
+            LIVE.redis().restart();
+            await().atMost(PATIENCE).until(() -> PrometheusText.scrape(LIVE.service())
                     .value("wsms_redis_reconnects_total") > before);
-            await().atMost(PATIENCE).until(() -> PrometheusText.scrape(service)
+            await().atMost(PATIENCE).until(() -> PrometheusText.scrape(LIVE.service())
                     .value("wsms_redis_channels_subscribed") >= 1);
             System.out.printf("redis_reconnects_total %.0f -> %.0f after one Redis restart%n", before,
-                              PrometheusText.scrape(service).value("wsms_redis_reconnects_total"));
+                              PrometheusText.scrape(LIVE.service()).value("wsms_redis_reconnects_total"));
         }
     }
 
     /** Makes the battery exist and waits until the service has subscribed its channel (its first frame arrives). */
     private static void subscribe(WsTestClient client, int battery) throws InterruptedException {
-        redis.write(battery, TestRedis.reading(System.currentTimeMillis(), 100));
+        LIVE.redis().write(battery, TestRedis.reading(System.currentTimeMillis(), 100));
         client.awaitJson(j -> j.containsKey(key(battery)));
     }
 
     private static double connected() {
-        return PrometheusText.scrape(service).value("wsms_clients_connected");
+        return PrometheusText.scrape(LIVE.service()).value("wsms_clients_connected");
     }
 
     private static double delta(PrometheusText before, PrometheusText after, String name) {

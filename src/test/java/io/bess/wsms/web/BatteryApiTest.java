@@ -6,15 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.bess.wsms.ServiceFixture;
 import io.bess.wsms.observe.Http;
+import io.bess.wsms.support.LiveService;
 import io.bess.wsms.support.TestRedis;
 import io.bess.wsms.support.WsTestClient;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
@@ -29,25 +28,13 @@ import static org.awaitility.Awaitility.await;
 class BatteryApiTest {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
 
-    private static TestRedis redis;
-    private static ServiceFixture service;
-
-    @BeforeAll
-    static void start() {
-        redis = TestRedis.start();
-        service = ServiceFixture.start(redis.settings());
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
-        redis.close();
-    }
+    @RegisterExtension
+    static final LiveService LIVE = new LiveService();
 
     @BeforeEach
     void emptyRedisThatAnswers() {
-        await().atMost(PATIENCE).until(() -> Http.get(service.http("/observe/health/ready")).statusCode() == 200);
-        try (Jedis jedis = redis.jedis()) {
+        await().atMost(PATIENCE).until(() -> Http.get(LIVE.service().http("/observe/health/ready")).statusCode() == 200);
+        try (Jedis jedis = LIVE.redis().jedis()) {
             jedis.flushAll();
         }
     }
@@ -57,15 +44,15 @@ class BatteryApiTest {
         Map<String, String> withExtras = new LinkedHashMap<>(TestRedis.reading(1731801715600L, 140));
         withExtras.put("site", "north-yard");
         withExtras.put("voltage", "131.5");
-        redis.write(1, TestRedis.reading(1731801715542L, 136));
-        redis.write(2, withExtras);
-        redis.write(10, TestRedis.reading(1731801715700L, 150));
+        LIVE.redis().write(1, TestRedis.reading(1731801715542L, 136));
+        LIVE.redis().write(2, withExtras);
+        LIVE.redis().write(10, TestRedis.reading(1731801715700L, 150));
 
         String snapshot;
-        try (WsTestClient client = WsTestClient.connect(service.ws(""))) {
+        try (WsTestClient client = WsTestClient.connect(LIVE.service().ws(""))) {
             snapshot = client.next();
         }
-        HttpResponse<String> response = Http.get(service.http("/api/batteries"));
+        HttpResponse<String> response = Http.get(LIVE.service().http("/api/batteries"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(Http.contentType(response)).startsWith("application/json");
@@ -76,22 +63,22 @@ class BatteryApiTest {
 
     @Test
     void noBatteryIsAnEmptyObject() {
-        HttpResponse<String> response = Http.get(service.http("/api/batteries"));
+        HttpResponse<String> response = Http.get(LIVE.service().http("/api/batteries"));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{}");
     }
 
     @Test
     void oneBatteryIsItsObjectFromTheSnapshot() throws Exception {
-        redis.write(7, TestRedis.reading(1731801715542L, 136));
-        redis.write(70, TestRedis.reading(1731801715543L, 137));
+        LIVE.redis().write(7, TestRedis.reading(1731801715542L, 136));
+        LIVE.redis().write(70, TestRedis.reading(1731801715543L, 137));
 
-        HttpResponse<String> response = Http.get(service.http("/api/batteries/7"));
+        HttpResponse<String> response = Http.get(LIVE.service().http("/api/batteries/7"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(Http.contentType(response)).startsWith("application/json");
         JsonObject battery = WsTestClient.parse(response.body());
-        try (WsTestClient client = WsTestClient.connect(service.ws(""))) {
+        try (WsTestClient client = WsTestClient.connect(LIVE.service().ws(""))) {
             assertThat(battery).isEqualTo(client.nextJson().getJsonObject("battery:7:data"));
         }
         assertThat(battery.getJsonNumber("timestamp").longValueExact()).isEqualTo(1731801715542L);
@@ -100,19 +87,19 @@ class BatteryApiTest {
 
     @Test
     void oneBatteryFollowsUpdates() {
-        redis.write(3, TestRedis.reading(1000, 100));
-        assertThat(WsTestClient.parse(Http.get(service.http("/api/batteries/3")).body()).getInt("voltage"))
+        LIVE.redis().write(3, TestRedis.reading(1000, 100));
+        assertThat(WsTestClient.parse(Http.get(LIVE.service().http("/api/batteries/3")).body()).getInt("voltage"))
                 .isEqualTo(100);
-        redis.write(3, TestRedis.reading(2000, 101));
-        assertThat(WsTestClient.parse(Http.get(service.http("/api/batteries/3")).body()).getInt("voltage"))
+        LIVE.redis().write(3, TestRedis.reading(2000, 101));
+        assertThat(WsTestClient.parse(Http.get(LIVE.service().http("/api/batteries/3")).body()).getInt("voltage"))
                 .isEqualTo(101);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"9", "2147483647"})
     void unknownBatteryIs404WithTheJsonError(String id) {
-        redis.write(1, TestRedis.reading(1000, 100));
-        HttpResponse<String> response = Http.get(service.http("/api/batteries/" + id));
+        LIVE.redis().write(1, TestRedis.reading(1000, 100));
+        HttpResponse<String> response = Http.get(LIVE.service().http("/api/batteries/" + id));
         assertError(response, 404, "not_found");
         assertThat(message(response)).contains(id);
     }
@@ -120,8 +107,8 @@ class BatteryApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"abc", "-1", "1.5", "1,2", "1%202", "%201", "99999999999", "0x1f", "%E2%82%AC"})
     void malformedIdIs400WithTheJsonError(String id) {
-        redis.write(1, TestRedis.reading(1000, 100));
-        HttpResponse<String> response = Http.get(service.http("/api/batteries/" + id));
+        LIVE.redis().write(1, TestRedis.reading(1000, 100));
+        HttpResponse<String> response = Http.get(LIVE.service().http("/api/batteries/" + id));
         assertError(response, 400, "bad_request");
         System.out.println("GET /api/batteries/" + id + " -> 400 " + message(response));
     }
@@ -129,15 +116,15 @@ class BatteryApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"/api/batteries/1/", "/api/batteries/1/history"})
     void pathsBelowABatteryAre404WithTheJsonError(String path) {
-        redis.write(1, TestRedis.reading(1000, 100));
-        assertError(Http.get(service.http(path)), 404, "not_found");
+        LIVE.redis().write(1, TestRedis.reading(1000, 100));
+        assertError(Http.get(LIVE.service().http(path)), 404, "not_found");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/api/batteries", "/api/batteries/1"})
     void otherMethodsAre405WithAllowGetAndTheJsonError(String path) {
         for (String method : List.of("POST", "PUT", "DELETE")) {
-            HttpResponse<String> response = Http.send(service.http(path), method);
+            HttpResponse<String> response = Http.send(LIVE.service().http(path), method);
             assertError(response, 405, "method_not_allowed");
             assertThat(response.headers().firstValue("Allow")).as(method).hasValue("GET");
         }
@@ -145,20 +132,20 @@ class BatteryApiTest {
 
     @Test
     void whileRedisIsDownBothAre503WithTheJsonErrorAnd200WhenItIsBack() {
-        redis.write(1, TestRedis.reading(1000, 100));
-        redis.kill();
+        LIVE.redis().write(1, TestRedis.reading(1000, 100));
+        LIVE.redis().kill();
         try {
             for (String path : List.of("/api/batteries", "/api/batteries/1")) {
-                HttpResponse<String> response = Http.get(service.http(path));
+                HttpResponse<String> response = Http.get(LIVE.service().http(path));
                 assertError(response, 503, "redis_unavailable");
             }
             // ids are checked before Redis is asked
-            assertError(Http.get(service.http("/api/batteries/abc")), 400, "bad_request");
+            assertError(Http.get(LIVE.service().http("/api/batteries/abc")), 400, "bad_request");
         } finally {
-            redis.restart();
+            LIVE.redis().restart();
         }
-        await().atMost(PATIENCE).until(() -> Http.get(service.http("/api/batteries")).statusCode() == 200);
-        assertThat(Http.get(service.http("/api/batteries")).body()).isEqualTo("{}");
+        await().atMost(PATIENCE).until(() -> Http.get(LIVE.service().http("/api/batteries")).statusCode() == 200);
+        assertThat(Http.get(LIVE.service().http("/api/batteries")).body()).isEqualTo("{}");
     }
 
     private static void assertError(HttpResponse<String> response, int status, String code) {
