@@ -1,6 +1,7 @@
 package io.bess.wsms.hub;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -32,8 +33,8 @@ final class Outbox {
 
     /** What one drain took; owned and reused by the writer. */
     static final class Drain {
-        final List<Frame> updates = new java.util.ArrayList<>();
-        final List<byte[]> notices = new java.util.ArrayList<>();
+        final List<Frame> updates = new ArrayList<>();
+        final List<byte[]> notices = new ArrayList<>();
         SnapshotRequest snapshot;
         CloseRequest close;
         boolean ping;

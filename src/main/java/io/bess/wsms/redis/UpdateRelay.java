@@ -7,6 +7,7 @@ import io.bess.wsms.hub.BatteryState;
 import io.bess.wsms.hub.Frame;
 import io.bess.wsms.hub.FrameEncoder;
 import io.bess.wsms.hub.Hub;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Turns a channel's signal into a frame: re-reads the battery's hash, encodes the frame once and hands it to the
@@ -66,7 +67,7 @@ public final class UpdateRelay implements SignalHandler {
             hub.publish(frame);
             return Optional.of(frame);
         } catch (RuntimeException e) {
-            if (e instanceof redis.clients.jedis.exceptions.JedisConnectionException) {
+            if (e instanceof JedisConnectionException) {
                 status.failed(e);
             } else {
                 LOGGER.log(Level.DEBUG, () -> "update of " + BatteryState.key(battery) + " skipped: " + e);
