@@ -89,12 +89,28 @@ public final class Hub {
      * @param next    its new selection
      */
     public void select(ClientSession session, Selection next) {
+        select(session, next, null);
+    }
+
+    /**
+     * Adds batteries to what a client wants and answers with a snapshot of them. The snapshot is requested before the
+     * client is indexed under the new batteries, so it goes out before any update of them (a subscriber started for
+     * them publishes a catch-up read at once).
+     *
+     * @param session  the client
+     * @param next     its new selection
+     * @param snapshot the snapshot it is owed
+     */
+    public void select(ClientSession session, Selection next, SnapshotRequest snapshot) {
         synchronized (lock) {
             if (!sessions.contains(session)) {
                 return;
             }
             unindex(session, session.selection());
             session.select(next);
+            if (snapshot != null) {
+                session.requestSnapshot(snapshot);
+            }
             index(session, next);
             reconcile();
         }

@@ -140,8 +140,7 @@ final class WsEndpoint implements WsListener {
                     throw new BadRequestException("too many battery ids: at most "
                                                           + settings.maxBatteriesPerClient() + " per client.");
                 }
-                hub.select(c, next);
-                c.requestSnapshot(SnapshotRequest.of(s.batteries()));
+                hub.select(c, next, SnapshotRequest.of(s.batteries()));
             }
             case ClientCommand.Unsubscribe u -> hub.select(c, c.selection().without(u.batteries()));
             case ClientCommand.Snapshot ignored -> c.requestSnapshot(SnapshotRequest.WHOLE);
