@@ -62,11 +62,27 @@ public final class FrameEncoder {
             }
             first = false;
             appendKey(json, BatteryState.key(state.id()));
-            json.append('{');
-            appendFields(json, state.fields());
-            json.append('}');
+            appendState(json, state);
         }
         return json.append('}').toString();
+    }
+
+    /**
+     * One battery's object as it appears in a snapshot, without the {@code battery:N:data} member around it.
+     *
+     * @param state the battery
+     * @return JSON object text
+     */
+    public String state(BatteryState state) {
+        StringBuilder json = new StringBuilder(200);
+        appendState(json, state);
+        return json.toString();
+    }
+
+    private static void appendState(StringBuilder json, BatteryState state) {
+        json.append('{');
+        appendFields(json, state.fields());
+        json.append('}');
     }
 
     /**

@@ -69,10 +69,7 @@ public final class BatteryApi implements HttpService {
             if (states.isEmpty()) {
                 new ApiError(Status.NOT_FOUND_404, "not_found", "Battery " + id + " has no data.").send(res);
             } else {
-                String snapshot = encoder.snapshot(states);
-                // the battery's object alone: strip the {"battery:N:data": ...} wrapper of the snapshot
-                String key = "{\"" + BatteryState.key(id) + "\":";
-                sendJson(res, snapshot.substring(key.length(), snapshot.length() - 1));
+                sendJson(res, encoder.state(states.getFirst()));
             }
         });
     }
