@@ -64,7 +64,13 @@ mvn -f "$here/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
 # Which build of the service was measured, for RESULTS.md.
 if [ -z "${SERVICE_LABEL:-}" ]; then
   SERVICE_LABEL="$jar"
-  [ -z "${SERVICE_JAR:-}" ] && SERVICE_LABEL="commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$( [ -n "$(git -C "$root" status --porcelain -- src pom.xml 2>/dev/null)" ] && echo ' + uncommitted changes')"
+  if [ -z "${SERVICE_JAR:-}" ]; then
+    SERVICE_LABEL="commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
+    # an if, not "[ ... ] && echo": under set -e a false test ending the substitution would end the script
+    if [ -n "$(git -C "$root" status --porcelain -- src pom.xml 2>/dev/null)" ]; then
+      SERVICE_LABEL="$SERVICE_LABEL + uncommitted changes"
+    fi
+  fi
 fi
 # A partial run (some scenarios or targets) reports into target/partial/, leaving RESULTS.md to the last full run.
 out="$here"
