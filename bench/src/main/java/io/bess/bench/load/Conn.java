@@ -7,6 +7,8 @@ import java.nio.channels.SocketChannel;
 
 /** One client socket driven by a {@link Loop}: subclasses parse only what the measurement needs. */
 abstract class Conn {
+    private final byte[] request;
+    private final boolean stalled;
     SocketChannel channel;
     SelectionKey key;
     Loop loop;
@@ -20,15 +22,31 @@ abstract class Conn {
     java.util.BitSet seen;
     Schedule seenFor;
 
-    /** TCP is up: send whatever opens the conversation. */
-    abstract void onConnected() throws IOException;
+    /**
+     * A client socket.
+     *
+     * @param request what opens the conversation (an upgrade request, a SUBSCRIBE)
+     * @param stalled whether it reads nothing after connecting
+     */
+    Conn(byte[] request, boolean stalled) {
+        this.request = request;
+        this.stalled = stalled;
+    }
+
+    /** TCP is up: send the opening request; a stalled client counts as ready at once, since it reads no answer. */
+    final void onConnected() throws IOException {
+        write(ByteBuffer.wrap(request));
+        if (stalled) {
+            markReady(System.nanoTime());
+        }
+    }
 
     /** Bytes arrived at {@code now} (System.nanoTime): parse them. */
     abstract void onBytes(ByteBuffer in, long now) throws IOException;
 
     /** A client that reads nothing after connecting (the "slow" scenario's stalled readers). */
-    boolean neverReads() {
-        return false;
+    final boolean neverReads() {
+        return stalled;
     }
 
     final void markReady(long now) {

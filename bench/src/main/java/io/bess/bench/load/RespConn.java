@@ -15,10 +15,8 @@ final class RespConn extends Conn {
     private static final int LINE = 1;
     private static final int BULK = 2;
 
-    private final byte[] request;
     private final int channels;
     private final long[] perBattery;
-    private final boolean stalled;
 
     private int state = LINE_TYPE;
     private byte type;
@@ -33,28 +31,18 @@ final class RespConn extends Conn {
     private int confirmed;
 
     RespConn(int[] batteries, int maxBattery, boolean stalled) {
-        this.stalled = stalled;
+        super(subscribe(batteries), stalled);
         this.channels = batteries.length;
         this.perBattery = new long[maxBattery + 1];
+    }
+
+    private static byte[] subscribe(int[] batteries) {
         StringBuilder sb = new StringBuilder("*").append(batteries.length + 1).append("\r\n$9\r\nSUBSCRIBE\r\n");
         for (int b : batteries) {
             String ch = "battery:" + b + ":data";
             sb.append('$').append(ch.length()).append("\r\n").append(ch).append("\r\n");
         }
-        this.request = sb.toString().getBytes(StandardCharsets.US_ASCII);
-    }
-
-    @Override
-    boolean neverReads() {
-        return stalled;
-    }
-
-    @Override
-    void onConnected() throws IOException {
-        write(ByteBuffer.wrap(request));
-        if (stalled) {
-            markReady(System.nanoTime());
-        }
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override

@@ -20,9 +20,6 @@ final class WsConn extends Conn {
     private static final int HEADER = 1;
     private static final int PAYLOAD = 2;
 
-    private final byte[] request;
-    private final boolean stalled;
-
     private int state = HANDSHAKE;
     // handshake
     private int hsPos;
@@ -49,26 +46,12 @@ final class WsConn extends Conn {
     int closeCode = -1;
 
     WsConn(String host, int port, String pathAndQuery, boolean stalled) {
-        this.stalled = stalled;
-        this.request = ("GET " + pathAndQuery + " HTTP/1.1\r\n"
+        super(("GET " + pathAndQuery + " HTTP/1.1\r\n"
                 + "Host: " + host + ":" + port + "\r\n"
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    }
-
-    @Override
-    boolean neverReads() {
-        return stalled;
-    }
-
-    @Override
-    void onConnected() throws IOException {
-        write(ByteBuffer.wrap(request));
-        if (stalled) {
-            markReady(System.nanoTime());
-        }
+                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII), stalled);
     }
 
     @Override
