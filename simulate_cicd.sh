@@ -16,11 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 
-IMAGE_NAME=ws_server_ms_simulation_image
-CONTAINER_NAME=ws_server_ms_simulation_container_1
-PID_FILE=$ROOT/target/simulation.pid
-RUN_LOG=$ROOT/target/simulation.log
-RUN_TMP=$ROOT/target/simulation-tmp
+# shellcheck source=etc/simulation-names.sh
+. "$ROOT/etc/simulation-names.sh"
 JLINK_IMAGE=$ROOT/target/jlink-image
 WS_PORT=${WS_PORT:-8001}
 HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-120}

@@ -11,11 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 
-IMAGE_NAME=ws_server_ms_simulation_image
-CONTAINER_NAME=ws_server_ms_simulation_container_1
-PID_FILE=$ROOT/target/simulation.pid
-RUN_LOG=$ROOT/target/simulation.log
-RUN_TMP=$ROOT/target/simulation-tmp
+# shellcheck source=etc/simulation-names.sh
+. "$ROOT/etc/simulation-names.sh"
 
 log() { printf '%s teardown: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 
