@@ -114,11 +114,6 @@ public final class ClientSession {
         transport.abort();
     }
 
-    /** Whether the client is being closed. */
-    public boolean closing() {
-        return outbox.closing();
-    }
-
     /**
      * How long the writer has been stuck in one write.
      *

@@ -121,15 +121,6 @@ final class Outbox {
         }
     }
 
-    boolean closing() {
-        lock.lock();
-        try {
-            return close != null;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     int pendingUpdates() {
         lock.lock();
         try {

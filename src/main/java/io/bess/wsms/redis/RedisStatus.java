@@ -15,18 +15,12 @@ public final class RedisStatus {
 
     private final AtomicBoolean up = new AtomicBoolean(true);
     private final List<Runnable> onRestored = new CopyOnWriteArrayList<>();
-    private final LongAdder outages = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
     private volatile long downSinceNanos;
 
     /** Whether Redis answered the last time anyone asked. */
     public boolean isUp() {
         return up.get();
-    }
-
-    /** How many outages there have been. */
-    public long outages() {
-        return outages.sum();
     }
 
     /** How many times a subscriber connected again after losing its connection. */
@@ -52,7 +46,6 @@ public final class RedisStatus {
                 return;
             }
             downSinceNanos = System.nanoTime();
-            outages.increment();
             LOGGER.log(Level.WARNING, "Redis is unreachable (" + cause.getMessage() + "): clients stay connected,"
                     + " subscribers retry with backoff, new connections get 503 until it is back");
         }

@@ -60,11 +60,6 @@ public final class Subscriptions implements ChannelInterest {
         return running.size();
     }
 
-    /** Whether a battery's channel is subscribed. */
-    public synchronized boolean subscribed(int battery) {
-        return running.containsKey(battery);
-    }
-
     /**
      * Pings every subscribed connection and drops those silent for three intervals; called once per interval.
      *
