@@ -24,7 +24,6 @@ import io.bess.wsms.redis.RedisTelemetryWriter;
 import io.bess.wsms.redis.Subscriptions;
 import io.bess.wsms.redis.UpdateRelay;
 import io.bess.wsms.sim.BatterySimulator;
-import io.bess.wsms.timer.Periodic;
 import io.bess.wsms.web.BatteryApi;
 import io.bess.wsms.web.JsonErrorHandler;
 import io.bess.wsms.web.UpgradeGate;
@@ -38,7 +37,6 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 import io.helidon.webserver.websocket.WsConfig;
-import redis.clients.jedis.RedisClient;
 
 /**
  * The running service: every component, started in dependency order and stopped in reverse. Tests start it the
@@ -57,7 +55,7 @@ public final class Service implements AutoCloseable {
     private final Subscriptions subscriptions;
     private final Settings settings;
     private final RedisConnector connector;
-    private final RedisClient client;
+    private final RedisStore store;
     private final AtomicBoolean closed = new AtomicBoolean();
     private WebServer server;
     private UpgradeGate gate;
@@ -66,11 +64,11 @@ public final class Service implements AutoCloseable {
         this.settings = settings;
         this.redisStatus = new RedisStatus();
         this.connector = new RedisConnector(settings.redis());
-        connector.verify();
-        this.client = connector.pooledClient();
-        stopOrder.push(client::close);
-        this.subscriptions = new Subscriptions(connector, redisStatus);
-        stopOrder.push(subscriptions::stopAll);
+        stopOrder.push(connector);
+        this.store = new RedisStore(connector, redisStatus);
+        this.subscriptions = new Subscriptions(connector, redisStatus, settings.redis().subscriberConnections(),
+                                               settings.redis().subscriberPingInterval(), store::answers);
+        stopOrder.push(subscriptions);
         this.hub = new Hub(subscriptions);
     }
 
@@ -106,23 +104,19 @@ public final class Service implements AutoCloseable {
     }
 
     private void run(Config serverConfig, boolean embeddedRedis) {
-        RedisStore store = new RedisStore(client);
         FrameEncoder encoder = new FrameEncoder();
-        ServiceMetrics metrics = new ServiceMetrics(hub::size, subscriptions::size, redisStatus::reconnects);
+        ServiceMetrics metrics = new ServiceMetrics(hub::size, subscriptions::size, subscriptions::connected,
+                                                    subscriptions::reconnects);
         stopOrder.push(metrics);
 
-        subscriptions.deliverTo(new UpdateRelay(store, redisStatus, encoder, hub, metrics));
-        redisStatus.onRestored(hub::resyncAll);
-        FleetWatcher watcher = new FleetWatcher(store, redisStatus, hub, settings.ws().batteryPollInterval());
+        subscriptions.deliverTo(new UpdateRelay(store, encoder, hub, metrics));
+        redisStatus.onResync(hub::resyncAll);
+        FleetWatcher watcher = new FleetWatcher(store, hub, settings.ws().batteryPollInterval());
         watcher.start();
         stopOrder.push(watcher::stop);
         SlowClientReaper reaper = new SlowClientReaper(hub, metrics, settings.ws().slowClientTimeout());
         reaper.start();
         stopOrder.push(reaper::stop);
-        Duration subscriberPing = settings.redis().subscriberPingInterval();
-        Periodic subscriberLiveness = Periodic.every("redis-sub-liveness", subscriberPing,
-                                                     () -> subscriptions.checkAlive(subscriberPing));
-        stopOrder.push(subscriberLiveness);
         KeepaliveTicker keepalive = new KeepaliveTicker(hub, settings.ws().pingInterval());
         keepalive.start();
         stopOrder.push(keepalive::stop);
@@ -145,7 +139,7 @@ public final class Service implements AutoCloseable {
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder()
                                 .details(true)
-                                .addCheck(new RedisHealthCheck(redisStatus::isUp, store::ping, connector.where()))
+                                .addCheck(new RedisHealthCheck(redisStatus::isUp, store::ping, connector::where))
                                 .addCheck(new LivenessCheck())
                                 .build(),
                         MetricsObserver.create()))
@@ -164,7 +158,7 @@ public final class Service implements AutoCloseable {
                 + "/, Redis at " + connector.where());
 
         if (settings.simulator().runs(embeddedRedis)) {
-            BatterySimulator simulator = new BatterySimulator(settings.simulator(), new RedisTelemetryWriter(client));
+            BatterySimulator simulator = new BatterySimulator(settings.simulator(), new RedisTelemetryWriter(connector));
             simulator.start();
             stopOrder.push(simulator);
         }

@@ -47,16 +47,6 @@ public final class ServiceFixture implements AutoCloseable {
         return service.port();
     }
 
-    /** Redis port (the embedded one unless {@code redis.port} was given). */
-    public int redisPort() {
-        return service.settings().redis().port();
-    }
-
-    /** Redis host. */
-    public String redisHost() {
-        return service.settings().redis().host();
-    }
-
     /** {@code ws://127.0.0.1:port/ws} plus an optional query (without '?'). */
     public URI ws(String query) {
         return URI.create("ws://127.0.0.1:" + port() + "/ws" + (query == null || query.isEmpty() ? "" : "?" + query));

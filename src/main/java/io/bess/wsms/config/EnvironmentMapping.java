@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * The environment variables the service understands and the config keys they set.
- * The first six are the pipeline's own names; the rest follow the same style.
+ * The pipeline's own names (REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASS, WS_HOST, WS_PORT) come first; the rest
+ * follow the same style.
  * An explicit table (rather than Helidon's generic mapping) keeps {@code SIMULATOR=on} from clashing with the
  * {@code simulator} config node and makes the README's table the whole truth.
  */
@@ -54,6 +55,13 @@ public final class EnvironmentMapping {
         t.put("REDIS_DB", "redis.db");
         t.put("REDIS_PASS", "redis.password");
         t.put("REDIS_SSL", "redis.ssl");
+        t.put("REDIS_MODE", "redis.mode");
+        t.put("REDIS_SENTINELS", "redis.sentinels");
+        t.put("REDIS_MASTER_NAME", "redis.master-name");
+        t.put("REDIS_SENTINEL_PASS", "redis.sentinel-password");
+        t.put("REDIS_CLUSTER_NODES", "redis.cluster-nodes");
+        t.put("REDIS_SHARDED_PUBSUB", "redis.sharded-pubsub");
+        t.put("REDIS_SUBSCRIBER_CONNECTIONS", "redis.subscriber-connections");
         t.put("WS_HOST", "server.host");
         t.put("WS_PORT", "server.port");
         t.put("WS_TOKEN", "ws.token");

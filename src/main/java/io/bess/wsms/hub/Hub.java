@@ -33,6 +33,17 @@ public final class Hub {
     }
 
     /**
+     * Offers a batch of frames (at most one per battery) to the clients that want them.
+     *
+     * @param frames encoded updates
+     */
+    public void publish(List<Frame> frames) {
+        for (Frame frame : frames) {
+            publish(frame);
+        }
+    }
+
+    /**
      * Offers one frame to every client that wants its battery.
      *
      * @param frame an encoded update

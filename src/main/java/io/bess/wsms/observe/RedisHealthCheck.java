@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
@@ -25,7 +26,7 @@ public final class RedisHealthCheck implements HealthCheck {
 
     private final BooleanSupplier redisUp;
     private final Runnable ping;
-    private final String where;
+    private final Supplier<String> where;
     private final Object lock = new Object();
     private Probe inFlight;
 
@@ -34,9 +35,9 @@ public final class RedisHealthCheck implements HealthCheck {
      *
      * @param redisUp whether the service's Redis users have it as reachable
      * @param ping    sends Redis a PING and returns when it answers; throws when it cannot
-     * @param where   host:port, shown in the details
+     * @param where   where Redis is now (host:port, or the master and Sentinels), shown in the details
      */
-    public RedisHealthCheck(BooleanSupplier redisUp, Runnable ping, String where) {
+    public RedisHealthCheck(BooleanSupplier redisUp, Runnable ping, Supplier<String> where) {
         this.redisUp = redisUp;
         this.ping = ping;
         this.where = where;
@@ -54,7 +55,7 @@ public final class RedisHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponse.Builder response = HealthCheckResponse.builder().detail("redis", where);
+        HealthCheckResponse.Builder response = HealthCheckResponse.builder().detail("redis", where.get());
         if (!redisUp.getAsBoolean()) {
             return response.status(false).detail("error", "Redis is unreachable").build();
         }

@@ -51,12 +51,13 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     /**
      * Registers the meters in Helidon's global registry (the one {@code /observe/metrics} exports).
      *
-     * @param connectedClients clients connected now
-     * @param subscribedChannels Redis channels subscribed now
-     * @param redisReconnects subscriber reconnects so far
+     * @param connectedClients      clients connected now
+     * @param subscribedChannels    Redis channels subscribed now
+     * @param subscriberConnections Redis pub/sub connections holding a subscription now
+     * @param redisReconnects       subscriber reconnects so far
      */
     public ServiceMetrics(Supplier<Integer> connectedClients, Supplier<Integer> subscribedChannels,
-                          Supplier<Long> redisReconnects) {
+                          Supplier<Integer> subscriberConnections, Supplier<Long> redisReconnects) {
         this.registry = Metrics.globalRegistry();
         this.redisReconnects = redisReconnects;
         framesSent = counter("frames.sent", "Frames written to clients");
@@ -68,6 +69,8 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
                 + " timestamp");
         gauge("clients.connected", "Connected WebSocket clients", connectedClients);
         gauge("redis.channels.subscribed", "Redis channels subscribed", subscribedChannels);
+        gauge("redis.subscriber.connections", "Redis pub/sub connections holding a subscription",
+              subscriberConnections);
         // the registry holds a functional counter's state object weakly: this instance lives as long as the service
         remember(registry.getOrCreate(FunctionalCounter.builder(PREFIX + "redis.reconnects", this,
                                                                 m -> m.redisReconnects.get())

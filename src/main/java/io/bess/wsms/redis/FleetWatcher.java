@@ -14,7 +14,6 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class FleetWatcher {
     private final RedisStore store;
-    private final RedisStatus status;
     private final Hub hub;
     private final Duration interval;
     private volatile Periodic loop;
@@ -22,14 +21,12 @@ public final class FleetWatcher {
     /**
      * Creates the watcher.
      *
-     * @param store    where the ids are read
-     * @param status   shared Redis status
+     * @param store    where the ids are read (it tells the Redis status how the read went)
      * @param hub      told about the fleet
      * @param interval time between polls
      */
-    public FleetWatcher(RedisStore store, RedisStatus status, Hub hub, Duration interval) {
+    public FleetWatcher(RedisStore store, Hub hub, Duration interval) {
         this.store = store;
-        this.status = status;
         this.hub = hub;
         this.interval = interval;
     }
@@ -50,12 +47,8 @@ public final class FleetWatcher {
     private void poll() {
         try {
             hub.knownBatteries(store.batteryIds());
-            status.succeeded();
         } catch (JedisException e) {
-            // an interrupt (stop() at shutdown) closes the socket under the read: that is no outage
-            if (!Thread.currentThread().isInterrupted()) {
-                status.failed(e);
-            }
+            // the store has told the Redis status; the next poll tries again
         }
     }
 }

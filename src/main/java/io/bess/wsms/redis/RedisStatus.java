@@ -4,37 +4,32 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Whether Redis is reachable, as every Redis user of the service sees it. Logs each outage once when it starts and
- * once when it ends (never per message or per subscriber) and tells listeners when Redis is back.
+ * Whether Redis can be read, as the service's reads see it (a lost subscriber connection alone is no outage: the
+ * data is still there and its lane reconnects by itself). Logs each outage once when it starts and once when it
+ * ends (never per message or per connection) and tells listeners when clients need a fresh snapshot: Redis is back
+ * after an outage, or its master moved.
  */
 public final class RedisStatus {
     private static final System.Logger LOGGER = System.getLogger(RedisStatus.class.getName());
 
     private final AtomicBoolean up = new AtomicBoolean(true);
-    private final List<Runnable> onRestored = new CopyOnWriteArrayList<>();
-    private final LongAdder reconnects = new LongAdder();
+    private final List<Runnable> onResync = new CopyOnWriteArrayList<>();
     private volatile long downSinceNanos;
 
-    /** Whether Redis answered the last time anyone asked. */
+    /** Whether Redis answered the last time the service read it. */
     public boolean isUp() {
         return up.get();
     }
 
-    /** How many times a subscriber connected again after losing its connection. */
-    public long reconnects() {
-        return reconnects.sum();
-    }
-
     /**
-     * Registers what to do when Redis comes back.
+     * Registers what to do when clients need a fresh snapshot (Redis is back, or its master moved).
      *
      * @param listener runs on the thread that noticed
      */
-    public void onRestored(Runnable listener) {
-        onRestored.add(listener);
+    public void onResync(Runnable listener) {
+        onResync.add(listener);
     }
 
     void failed(Throwable cause) {
@@ -46,8 +41,8 @@ public final class RedisStatus {
                 return;
             }
             downSinceNanos = System.nanoTime();
-            LOGGER.log(Level.WARNING, "Redis is unreachable (" + cause.getMessage() + "): clients stay connected,"
-                    + " subscribers retry with backoff, new connections get 503 until it is back");
+            LOGGER.log(Level.WARNING, "Redis is unreachable (" + RedisConnector.rootMessage(cause) + "): clients stay"
+                    + " connected, subscribers retry with backoff, new connections get 503 until it is back");
         }
     }
 
@@ -67,12 +62,16 @@ public final class RedisStatus {
             long millis = (System.nanoTime() - downSinceNanos) / 1_000_000;
             LOGGER.log(Level.INFO, "Redis is back after " + millis + " ms: resubscribing and sending every client a"
                     + " fresh snapshot");
-            onRestored.forEach(Runnable::run);
+            onResync.forEach(Runnable::run);
             up.set(true);
         }
     }
 
-    void reconnected() {
-        reconnects.increment();
+    /** Redis's master moved (a Sentinel failover) without an outage: every client gets a fresh snapshot. */
+    void moved() {
+        synchronized (this) {
+            LOGGER.log(Level.INFO, "Sending every client a fresh snapshot from the new Redis master");
+            onResync.forEach(Runnable::run);
+        }
     }
 }

@@ -15,28 +15,36 @@ import java.util.function.Function;
 import io.bess.wsms.hub.BatteryState;
 import io.bess.wsms.hub.SnapshotSource;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
- * Reads the pipeline's keys: the set of battery ids and each battery's hash. Never uses KEYS. A hash that is
- * empty or of the wrong type is skipped, never fatal.
+ * Reads the pipeline's keys: the set of battery ids and each battery's hash. Never uses KEYS; many hashes are read
+ * in one pipeline (split per node in a Cluster). A hash that is empty or of the wrong type is skipped, never fatal.
+ * Every read tells {@link RedisStatus} whether Redis could be read: reads, not subscriber connections, decide
+ * whether Redis is down.
  */
 public final class RedisStore implements SnapshotSource {
     /** The set of battery ids the upstream writer maintains. */
     public static final String IDS_KEY = "info:batteries:ids";
     private static final System.Logger LOGGER = System.getLogger(RedisStore.class.getName());
 
-    private final RedisClient client;
+    private final RedisBackend backend;
+    private final UnifiedJedis client;
+    private final RedisStatus status;
 
     /**
-     * Creates a store over a pooled client.
+     * Creates a store over the connector's pooled client.
      *
-     * @param client pooled client
+     * @param connector the service's Redis
+     * @param status    told whether reads succeed
      */
-    public RedisStore(RedisClient client) {
-        this.client = client;
+    public RedisStore(RedisConnector connector, RedisStatus status) {
+        this.backend = connector.backend();
+        this.client = backend.client();
+        this.status = status;
     }
 
     /** The fleet's battery ids; members that are not non-negative integers are ignored. */
@@ -74,12 +82,22 @@ public final class RedisStore implements SnapshotSource {
         return retryOnce(c -> pipelinedRead(c, sorted));
     }
 
-    /** Checks that Redis answers. */
+    /** Checks that Redis answers; throws when it does not. */
     public void ping() {
-        retryOnce(RedisClient::ping);
+        retryOnce(UnifiedJedis::ping);
     }
 
-    private static List<BatteryState> pipelinedRead(RedisClient c, Set<Integer> sorted) {
+    /** Whether Redis answers a PING now. */
+    public boolean answers() {
+        try {
+            ping();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static List<BatteryState> pipelinedRead(UnifiedJedis c, Set<Integer> sorted) {
         Map<Integer, Response<Map<String, String>>> responses = new LinkedHashMap<>();
         try (AbstractPipeline pipeline = c.pipelined()) {
             for (Integer battery : sorted) {
@@ -123,14 +141,25 @@ public final class RedisStore implements SnapshotSource {
     /**
      * A pooled connection that died while idle (Redis restarted) fails on its next use. After such a failure every
      * idle connection is suspect, so they are all dropped before the one retry: otherwise the retry could take
-     * another dead one and report a false outage just after Redis came back.
+     * another dead one and report a false outage just after Redis came back. A failed retry is an outage.
      */
-    private <T> T retryOnce(Function<RedisClient, T> operation) {
+    private <T> T retryOnce(Function<UnifiedJedis, T> operation) {
         try {
-            return operation.apply(client);
-        } catch (JedisConnectionException e) {
-            client.getPool().clear();
-            return operation.apply(client);
+            T result;
+            try {
+                result = operation.apply(client);
+            } catch (JedisConnectionException e) {
+                backend.clearIdle();
+                result = operation.apply(client);
+            }
+            status.succeeded();
+            return result;
+        } catch (JedisConnectionException | JedisClusterOperationException e) {
+            // an interrupt (a poller stopped at shutdown) closes the socket under the read: that is no outage
+            if (!Thread.currentThread().isInterrupted()) {
+                status.failed(e);
+            }
+            throw e;
         }
     }
 }

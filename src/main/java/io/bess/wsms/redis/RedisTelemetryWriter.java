@@ -4,19 +4,25 @@ import java.util.Map;
 
 import io.bess.wsms.hub.BatteryState;
 import io.bess.wsms.sim.TelemetryWriter;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.UnifiedJedis;
 
-/** Writes telemetry exactly as the pipeline's upstream writer does: SADD once, then HSET + PUBLISH "updates". */
+/**
+ * Writes telemetry exactly as the pipeline's upstream writer does: SADD once, then HSET + PUBLISH "updates" (SPUBLISH
+ * when the pipeline uses sharded pub/sub).
+ */
 public final class RedisTelemetryWriter implements TelemetryWriter {
-    private final RedisClient client;
+    private final UnifiedJedis client;
+    private final boolean sharded;
 
     /**
-     * Creates the writer.
+     * Creates the writer over the connector's pooled client.
      *
-     * @param client pooled client
+     * @param connector the service's Redis
      */
-    public RedisTelemetryWriter(RedisClient client) {
-        this.client = client;
+    public RedisTelemetryWriter(RedisConnector connector) {
+        this.client = connector.backend().client();
+        this.sharded = connector.sharded();
     }
 
     @Override
@@ -28,6 +34,11 @@ public final class RedisTelemetryWriter implements TelemetryWriter {
     public void write(int battery, Map<String, String> fields) {
         String key = BatteryState.key(battery);
         client.hset(key, fields);
-        client.publish(key, "updates");
+        if (sharded) {
+            // keyed by the channel, so that a Cluster client sends it to the node that owns the channel's slot
+            client.sendCommand(key, Protocol.Command.SPUBLISH, key, "updates");
+        } else {
+            client.publish(key, "updates");
+        }
     }
 }

@@ -1,79 +1,318 @@
 package io.bess.wsms.redis;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 
 import io.bess.wsms.hub.ChannelInterest;
+import io.bess.wsms.timer.Periodic;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
-/** The set of running channel subscribers, kept equal to the batteries some client wants. */
-public final class Subscriptions implements ChannelInterest {
+/**
+ * The battery channels some client wants, spread by battery id over at most {@code subscriber-connections}
+ * pub/sub connections ({@link SubscriberLane}s), however many batteries are watched. With sharded pub/sub a
+ * connection serves the node that owns its channels' slots, so the connections are split among the masters.
+ * Follows the topology: a lane that loses its connection reconnects by itself; a master that Sentinel replaced
+ * moves every lane; a slot that moved in a Cluster moves its channel to a lane of the new owner.
+ */
+public final class Subscriptions implements ChannelInterest, AutoCloseable {
+    /** How often the topology's epoch (the Sentinel master) is compared: a failover is followed within this. */
+    static final Duration TOPOLOGY_CHECK = Duration.ofMillis(250);
+    private static final System.Logger LOGGER = System.getLogger(Subscriptions.class.getName());
+
     private final RedisConnector connector;
+    private final RedisBackend backend;
     private final RedisStatus status;
-    private final Map<Integer, ChannelSubscriber> running = new HashMap<>();
-    private SignalHandler handler;
+    private final int connections;
+    private final BooleanSupplier redisAnswers;
+    /** The batteries some client wants, as last told. */
+    private Set<Integer> wanted = Set.of();
+    /** Battery to its lane; a wanted battery is missing only while its slot has no known owner. */
+    private final Map<Integer, LaneKey> assigned = new HashMap<>();
+    private final Map<LaneKey, SubscriberLane> lanes = new HashMap<>();
+    private final LongAdder reconnects = new LongAdder();
+    private final AtomicBoolean rerouteScheduled = new AtomicBoolean();
+    /** Lanes whose failure was logged as a warning, so that their recovery is logged too. */
+    private final Set<SubscriberLane> warned = ConcurrentHashMap.newKeySet();
+    private final List<Periodic> timers;
+    private UpdateRelay relay;
+    private int lanesPerNode;
+    private Object epoch;
 
     /**
-     * Creates the registry; {@link #deliverTo} must be called before the first {@link #retain}.
+     * Creates the registry and starts its timers; {@link #deliverTo} must be called before the first
+     * {@link #retain}.
      *
-     * @param connector makes each subscriber's connection
-     * @param status    shared Redis status
+     * @param connector    opens the connections
+     * @param status       told when the master moves (clients need fresh snapshots)
+     * @param connections  pub/sub connections held at most
+     * @param pingInterval how often each connection is probed; one silent for three intervals is replaced
+     * @param redisAnswers whether Redis itself answers now: tells a lost subscriber connection from an outage
      */
-    public Subscriptions(RedisConnector connector, RedisStatus status) {
+    public Subscriptions(RedisConnector connector, RedisStatus status, int connections, Duration pingInterval,
+                         BooleanSupplier redisAnswers) {
         this.connector = connector;
+        this.backend = connector.backend();
         this.status = status;
+        this.connections = connections;
+        this.redisAnswers = redisAnswers;
+        this.epoch = backend.epoch();
+        this.lanesPerNode = lanesPerNode();
+        this.timers = List.of(
+                Periodic.every("redis-sub-liveness", pingInterval, () -> checkAlive(pingInterval.multipliedBy(3))),
+                Periodic.every("redis-topology", TOPOLOGY_CHECK, this::checkTopology));
     }
 
     /**
      * Where signals go.
      *
-     * @param relay the update relay
+     * @param updates the update relay
      */
-    public synchronized void deliverTo(UpdateRelay relay) {
-        this.handler = relay;
+    public synchronized void deliverTo(UpdateRelay updates) {
+        this.relay = updates;
     }
 
     @Override
     public synchronized void retain(Set<Integer> batteries) {
-        Iterator<Map.Entry<Integer, ChannelSubscriber>> it = running.entrySet().iterator();
+        wanted = Set.copyOf(batteries);
+        Map<LaneKey, Change> changes = new HashMap<>();
+        Iterator<Map.Entry<Integer, LaneKey>> it = assigned.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<Integer, ChannelSubscriber> entry = it.next();
+            Map.Entry<Integer, LaneKey> entry = it.next();
             if (!batteries.contains(entry.getKey())) {
-                entry.getValue().stop();
+                changes.computeIfAbsent(entry.getValue(), k -> new Change()).remove(entry.getKey());
                 it.remove();
             }
         }
-        SignalHandler relay = handler;
-        for (Integer battery : batteries) {
-            running.computeIfAbsent(battery, b -> {
-                ChannelSubscriber subscriber = new ChannelSubscriber(b, connector, relay, status);
-                subscriber.start();
-                return subscriber;
+        assignMissing(changes);
+        changes.forEach((lane, change) -> lane(lane).want(change.add, change.remove));
+    }
+
+    /** Gives every wanted battery without a lane its lane; one whose slot has no known owner waits for a reroute. */
+    private void assignMissing(Map<LaneKey, Change> changes) {
+        for (Integer battery : wanted) {
+            if (!assigned.containsKey(battery)) {
+                try {
+                    LaneKey lane = laneOf(battery);
+                    assigned.put(battery, lane);
+                    changes.computeIfAbsent(lane, k -> new Change()).add(battery);
+                } catch (RuntimeException e) {
+                    LOGGER.log(Level.DEBUG, () -> "no lane for battery " + battery + " yet: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Channels subscribed now (wanted by some client). */
+    public synchronized int size() {
+        return assigned.size();
+    }
+
+    /** Pub/sub connections holding a subscription now. */
+    public synchronized int connected() {
+        return (int) lanes.values().stream().filter(SubscriberLane::connected).count();
+    }
+
+    /** How many times a subscriber connection subscribed again after losing its connection. */
+    public long reconnects() {
+        return reconnects.sum();
+    }
+
+    /** Stops every subscriber and the timers. */
+    @Override
+    public synchronized void close() {
+        timers.forEach(Periodic::close);
+        lanes.values().forEach(SubscriberLane::stop);
+        lanes.clear();
+        assigned.clear();
+        wanted = Set.of();
+    }
+
+    private SubscriberLane lane(LaneKey key) {
+        return lanes.computeIfAbsent(key, k -> {
+            SubscriberLane lane = new SubscriberLane(k, failures -> target(k, failures),
+                                                     connector::subscriberConnection, connector.sharded(),
+                                                     new SignalBatcher("redis-read-" + k, relay), laneListener);
+            lane.start();
+            return lane;
+        });
+    }
+
+    /** Which connection a battery's channel belongs on. */
+    private LaneKey laneOf(int battery) {
+        if (!connector.sharded()) {
+            return new LaneKey(null, Math.floorMod(battery, connections));
+        }
+        HostAndPort owner = backend.owner(BatteryChannel.of(battery));
+        return new LaneKey(owner, Math.floorMod(battery, lanesPerNode));
+    }
+
+    /** Where a lane connects: its own node when sharded, else one of the pub/sub nodes, the next after a failure. */
+    private HostAndPort target(LaneKey key, int failures) {
+        if (key.node() != null) {
+            return key.node();
+        }
+        List<HostAndPort> nodes = backend.subscriberNodes();
+        return nodes.get(Math.floorMod(key.index() + failures, nodes.size()));
+    }
+
+    /** With sharded pub/sub the connections are split among the masters, at least one each. */
+    private int lanesPerNode() {
+        return connector.sharded() ? Math.max(1, connections / backend.subscriberNodes().size()) : connections;
+    }
+
+    private synchronized void checkAlive(Duration silence) {
+        long now = System.nanoTime();
+        lanes.values().forEach(lane -> lane.checkAlive(now, silence));
+    }
+
+    private void checkTopology() {
+        synchronized (this) {
+            if (assigned.size() < wanted.size()) {
+                scheduleReroute();
+            }
+        }
+        Object now;
+        try {
+            now = backend.epoch();
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (now.equals(epoch)) {
+            return;
+        }
+        Object before = epoch;
+        epoch = now;
+        LOGGER.log(Level.INFO, "Redis master moved from " + before + " to " + now + ": moving the subscriber"
+                + " connections");
+        if (connector.sharded()) {
+            reroute();
+        } else {
+            synchronized (this) {
+                lanes.values().forEach(SubscriberLane::reconnect);
+            }
+        }
+        status.moved();
+    }
+
+    /**
+     * Re-reads the topology and moves every channel whose lane changed (sharded pub/sub); lanes left with nothing
+     * end. Runs on a virtual thread of its own, at most one at a time.
+     */
+    private void scheduleReroute() {
+        if (rerouteScheduled.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("redis-reroute").start(() -> {
+                rerouteScheduled.set(false);
+                reroute();
             });
         }
     }
 
-    /** Channels subscribed now. */
-    public synchronized int size() {
-        return running.size();
+    private void reroute() {
+        try {
+            backend.refresh();
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.DEBUG, () -> "topology refresh failed: " + e);
+        }
+        synchronized (this) {
+            lanesPerNode = lanesPerNode();
+            Map<LaneKey, Change> changes = new HashMap<>();
+            Iterator<Map.Entry<Integer, LaneKey>> entries = assigned.entrySet().iterator();
+            while (entries.hasNext()) {
+                Map.Entry<Integer, LaneKey> entry = entries.next();
+                LaneKey next;
+                try {
+                    next = laneOf(entry.getKey());
+                } catch (RuntimeException e) {
+                    // no known owner now: unassigned until a later reroute finds one
+                    changes.computeIfAbsent(entry.getValue(), k -> new Change()).remove(entry.getKey());
+                    entries.remove();
+                    continue;
+                }
+                if (!next.equals(entry.getValue())) {
+                    changes.computeIfAbsent(entry.getValue(), k -> new Change()).remove(entry.getKey());
+                    changes.computeIfAbsent(next, k -> new Change()).add(entry.getKey());
+                    entry.setValue(next);
+                }
+            }
+            assignMissing(changes);
+            changes.forEach((lane, change) -> lane(lane).want(change.add, change.remove));
+            Iterator<SubscriberLane> it = lanes.values().iterator();
+            while (it.hasNext()) {
+                SubscriberLane lane = it.next();
+                if (lane.channels() == 0) {
+                    lane.stop();
+                    it.remove();
+                } else {
+                    // a channel Redis unsubscribed but whose owner did not change is asked for again
+                    lane.want(Map.of(), Set.of());
+                }
+            }
+        }
     }
 
-    /**
-     * Pings every subscribed connection and drops those silent for three intervals; called once per interval.
-     *
-     * @param interval the ping interval
-     */
-    public synchronized void checkAlive(Duration interval) {
-        long now = System.nanoTime();
-        Duration silence = interval.multipliedBy(3);
-        running.values().forEach(subscriber -> subscriber.checkAlive(now, silence));
-    }
+    private final SubscriberLane.Listener laneListener = new SubscriberLane.Listener() {
+        @Override
+        public void failed(SubscriberLane lane, HostAndPort node, RuntimeException failure, int attempts) {
+            if (connector.sharded()) {
+                // a MOVED reply, or a node gone for good (a Cluster failover): the slots may have a new owner
+                scheduleReroute();
+                if (failure instanceof JedisRedirectionException
+                        || failure instanceof JedisClusterOperationException) {
+                    LOGGER.log(Level.DEBUG, () -> lane + ": " + failure.getMessage() + ", slots re-read");
+                    return;
+                }
+            }
+            if (attempts != 1) {
+                return;
+            }
+            // one connection failing while Redis answers (e.g. maxclients reached) is no outage: no 503, no resync
+            if (redisAnswers.getAsBoolean()) {
+                warned.add(lane);
+                LOGGER.log(Level.WARNING, "Redis " + lane + " to " + node + " failed ("
+                        + RedisConnector.rootMessage(failure) + "): retrying with backoff; Redis itself answers, so"
+                        + " clients stay served and its channels are caught up when it is back");
+            } else {
+                LOGGER.log(Level.DEBUG, () -> lane + " lost with Redis: " + failure);
+            }
+        }
 
-    /** Stops every subscriber. */
-    public synchronized void stopAll() {
-        running.values().forEach(ChannelSubscriber::stop);
-        running.clear();
+        @Override
+        public void recovered(SubscriberLane lane, long downMillis) {
+            reconnects.increment();
+            Level level = warned.remove(lane) ? Level.INFO : Level.DEBUG;
+            LOGGER.log(level, () -> "Redis " + lane + " subscribed again after " + downMillis + " ms");
+        }
+
+        @Override
+        public void moved(SubscriberLane lane, String channel) {
+            LOGGER.log(Level.DEBUG, () -> "Redis unsubscribed " + channel + " on " + lane + ": its slot moved");
+            scheduleReroute();
+        }
+    };
+
+    /** Channels to add to and drop from one lane. */
+    private static final class Change {
+        private final Map<String, Integer> add = new HashMap<>();
+        private final Set<String> remove = new HashSet<>();
+
+        void add(int battery) {
+            add.put(BatteryChannel.of(battery), battery);
+        }
+
+        void remove(int battery) {
+            remove.add(BatteryChannel.of(battery));
+        }
     }
 }

@@ -38,9 +38,8 @@ class SettingsTest {
                 "REDIS_HOST", "redis.internal", "REDIS_PORT", "6380", "REDIS_DB", "3", "REDIS_PASS", "pw",
                 "WS_HOST", "127.0.0.1", "WS_PORT", "9001", "WS_TOKEN", "t", "WS_ALLOWED_ORIGINS", "https://a, https://b",
                 "SIMULATOR", "on")));
-        assertThat(s.redis()).extracting(RedisSettings::host, RedisSettings::port, RedisSettings::database,
-                                         RedisSettings::password)
-                .containsExactly("redis.internal", 6380, 3, "pw");
+        assertThat(s.redis()).extracting(RedisSettings::topology, RedisSettings::database, RedisSettings::password)
+                .containsExactly(new RedisTopology.Standalone("redis.internal", 6380), 3, "pw");
         assertThat(s.server()).isEqualTo(new ServerSettings("127.0.0.1", 9001));
         assertThat(s.ws().token()).isEqualTo("t");
         assertThat(s.ws().allowedOrigins()).containsExactly("https://a", "https://b");
@@ -52,7 +51,7 @@ class SettingsTest {
         java.nio.file.Files.writeString(dir.resolve(".env"), "WS_PORT=9100\nREDIS_PORT=6390\nSIMULATOR=off\n");
         Settings s = Settings.from(ConfigLoader.load(dir, Map.of("REDIS_PORT", "6391")));
         assertThat(s.server().port()).isEqualTo(9100);
-        assertThat(s.redis().port()).isEqualTo(6391);
+        assertThat(s.redis().topology()).isEqualTo(new RedisTopology.Standalone("", 6391));
         assertThat(s.simulator().runs(true)).isFalse();
     }
 

@@ -1,5 +1,6 @@
 package io.bess.wsms.sim;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,15 +9,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.bess.wsms.config.ConfigLoader;
+import io.bess.wsms.config.RedisSettings;
 import io.bess.wsms.config.SimulatorSettings;
 import io.bess.wsms.redis.RedisConnector;
 import io.bess.wsms.redis.RedisTelemetryWriter;
-import io.bess.wsms.config.RedisSettings;
 import io.bess.wsms.support.TestRedis;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
-import redis.clients.jedis.RedisClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,10 +87,8 @@ class BatterySimulatorTest {
     @Test
     void writesSetHashAndSignalLikeTheUpstreamWriter() throws Exception {
         try (TestRedis redis = TestRedis.start();
-             RedisClient client = new RedisConnector(new RedisSettings("127.0.0.1", redis.port(), 0, "", false,
-                                                                       java.time.Duration.ofSeconds(2), 4,
-                                                                       java.time.Duration.ofSeconds(5)))
-                     .pooledClient()) {
+             RedisConnector connector = new RedisConnector(RedisSettings.from(
+                     ConfigLoader.withOverrides(Path.of("target/no-such-dir"), redis.settings()).get("redis")))) {
             BlockingQueue<String> signals = new LinkedBlockingQueue<>();
             JedisPubSub listener = new JedisPubSub() {
                 @Override
@@ -103,7 +102,7 @@ class BatterySimulatorTest {
                 }
             });
             try (BatterySimulator simulator = new BatterySimulator(
-                    new SimulatorSettings(SimulatorSettings.Mode.ON, 3, 20), new RedisTelemetryWriter(client))) {
+                    new SimulatorSettings(SimulatorSettings.Mode.ON, 3, 20), new RedisTelemetryWriter(connector))) {
                 while (!listener.isSubscribed()) {
                     Thread.sleep(10);
                 }
