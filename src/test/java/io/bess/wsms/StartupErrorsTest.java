@@ -42,7 +42,26 @@ class StartupErrorsTest {
         assertThat(result.stderr()).contains("REDIS_PORT").contains("'six'");
     }
 
-    private record Result(int exitCode, String stderr) {
+    @Test
+    void clusterModeWithoutNodesExitsWithCode2AndNamesTheVariable() throws Exception {
+        Result result = runMain(Map.of("REDIS_MODE", "cluster", "WS_PORT", "0"));
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("REDIS_CLUSTER_NODES").contains("required").doesNotContain("\tat ");
+    }
+
+    @Test
+    void sentinelModeWithNoSentinelAnsweringExitsWithCode2AndSaysWhatToCheckAndThatRedisHostIsIgnored()
+            throws Exception {
+        Result result = runMain(Map.of("REDIS_MODE", "sentinel", "REDIS_MASTER_NAME", "mymaster", "REDIS_HOST",
+                                       "redis.example", "REDIS_SENTINELS", "127.0.0.1:" + TestRedis.freePort(),
+                                       "WS_PORT", "0"));
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("Cannot find the Redis master 'mymaster'").contains("REDIS_SENTINELS")
+                .doesNotContain("\tat ");
+        assertThat(result.stdout()).contains("REDIS_HOST (redis.host) is ignored in sentinel mode");
+    }
+
+    private record Result(int exitCode, String stderr, String stdout) {
     }
 
     private Result runMain(Map<String, String> env) throws IOException, InterruptedException {
@@ -50,7 +69,8 @@ class StartupErrorsTest {
         ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-cp",
                                                             System.getProperty("java.class.path"),
                                                             Main.class.getName()))
-                .directory(workDir.toFile());
+                .directory(workDir.toFile())
+                .redirectOutput(workDir.resolve("stdout.log").toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("WS_")
                 || k.startsWith("SIMULATOR"));
         builder.environment().putAll(env);
@@ -61,6 +81,7 @@ class StartupErrorsTest {
             throw new AssertionError("Main did not exit within 60 s");
         }
         return new Result(process.exitValue(), new String(process.getErrorStream().readAllBytes(),
-                                                          StandardCharsets.UTF_8));
+                                                          StandardCharsets.UTF_8),
+                          Files.readString(workDir.resolve("stdout.log")));
     }
 }

@@ -51,6 +51,7 @@ final class SubscriberLane {
     private boolean attached;
     private volatile long lastHeardNanos;
     private volatile boolean stopped;
+    /** Set by {@link #reconnect()}: the next failure is the lane's own doing, not Redis's. */
     private volatile boolean hurry;
     private volatile Thread thread;
     /** Failed attempts since the last confirmed subscription; touched by the lane's thread only. */
@@ -217,6 +218,7 @@ final class SubscriberLane {
             if (first.isEmpty()) {
                 return;
             }
+            hurry = false;
             HostAndPort node = null;
             RuntimeException failure = null;
             try {
@@ -235,7 +237,10 @@ final class SubscriberLane {
             if (stopped) {
                 return;
             }
-            if (failure != null) {
+            if (hurry) {
+                // dropped on purpose (the node to use changed): straight to the new one
+                backoff.reset();
+            } else if (failure != null) {
                 if (failures++ == 0) {
                     failingSinceNanos = System.nanoTime();
                 }
@@ -363,10 +368,6 @@ final class SubscriberLane {
         while (!stopped && !hurry && remaining > 0) {
             LockSupport.parkNanos(this, remaining);
             remaining = deadline - System.nanoTime();
-        }
-        if (hurry) {
-            hurry = false;
-            backoff.reset();
         }
     }
 

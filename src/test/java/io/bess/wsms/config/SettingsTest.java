@@ -83,6 +83,61 @@ class SettingsTest {
     }
 
     @Test
+    void redisTopologiesComeFromTheirVariablesAndRedisHostIsIgnoredOutsideStandalone() {
+        Settings sentinel = Settings.from(ConfigLoader.load(dir, Map.of(
+                "REDIS_MODE", "sentinel", "REDIS_SENTINELS", "10.0.0.1:26379, sentinel-b:26380,[::1]:26381",
+                "REDIS_MASTER_NAME", "bess", "REDIS_SENTINEL_PASS", "s3cret", "REDIS_HOST", "ignored")));
+        assertThat(sentinel.redis().topology()).isEqualTo(new RedisTopology.Sentinel(
+                List.of(new RedisAddress("10.0.0.1", 26379), new RedisAddress("sentinel-b", 26380),
+                        new RedisAddress("::1", 26381)), "bess", "s3cret"));
+        assertThat(sentinel.redis().embedded()).isFalse();
+        assertThat(sentinel.toString()).doesNotContain("s3cret");
+
+        Settings cluster = Settings.from(ConfigLoader.load(dir, Map.of(
+                "REDIS_MODE", "Cluster", "REDIS_CLUSTER_NODES", "n1:7000,n2:7001", "REDIS_SHARDED_PUBSUB", "true",
+                "REDIS_SUBSCRIBER_CONNECTIONS", "4")));
+        assertThat(cluster.redis().topology()).isEqualTo(new RedisTopology.Cluster(
+                List.of(new RedisAddress("n1", 7000), new RedisAddress("n2", 7001))));
+        assertThat(cluster.redis().shardedPubSub()).isTrue();
+        assertThat(cluster.redis().subscriberConnections()).isEqualTo(4);
+
+        Settings standalone = Settings.from(ConfigLoader.load(dir, Map.of()));
+        assertThat(standalone.redis().subscriberConnections()).isEqualTo(16);
+        assertThat(standalone.redis().shardedPubSub()).isFalse();
+    }
+
+    @Test
+    void badRedisTopologiesGetOneSentenceNamingTheSetting() {
+        List<List<Object>> cases = List.of(
+                List.of(Map.of("REDIS_MODE", "replicated"), "redis.mode (REDIS_MODE)"),
+                List.of(Map.of("REDIS_MODE", "cluster"), "redis.cluster-nodes (REDIS_CLUSTER_NODES) is required"),
+                List.of(Map.of("REDIS_MODE", "sentinel", "REDIS_SENTINELS", "s:26379"),
+                        "redis.master-name (REDIS_MASTER_NAME) is required"),
+                List.of(Map.of("REDIS_MODE", "sentinel", "REDIS_MASTER_NAME", "m"),
+                        "redis.sentinels (REDIS_SENTINELS) is required"),
+                List.of(Map.of("REDIS_MODE", "cluster", "REDIS_CLUSTER_NODES", "n1:7000,n2"),
+                        "redis.cluster-nodes (REDIS_CLUSTER_NODES) must be a comma-separated list of host:port"),
+                List.of(Map.of("REDIS_MODE", "cluster", "REDIS_CLUSTER_NODES", "n1:99999"),
+                        "'n1:99999'"),
+                List.of(Map.of("REDIS_MODE", "sentinel", "REDIS_SENTINELS", " , ", "REDIS_MASTER_NAME", "m"),
+                        "redis.sentinels (REDIS_SENTINELS) must list at least one host:port"),
+                List.of(Map.of("REDIS_MODE", "cluster", "REDIS_CLUSTER_NODES", "n1:7000", "REDIS_DB", "2"),
+                        "redis.db (REDIS_DB) must be 0 in cluster mode"),
+                List.of(Map.of("REDIS_SHARDED_PUBSUB", "true"), "redis.sharded-pubsub (REDIS_SHARDED_PUBSUB) needs Redis 7"),
+                List.of(Map.of("REDIS_SUBSCRIBER_CONNECTIONS", "0"),
+                        "redis.subscriber-connections (REDIS_SUBSCRIBER_CONNECTIONS)"));
+        for (List<Object> c : cases) {
+            @SuppressWarnings("unchecked")
+            Map<String, String> env = (Map<String, String>) c.get(0);
+            assertThatThrownBy(() -> Settings.from(ConfigLoader.load(dir, env)))
+                    .as(c.toString())
+                    .isInstanceOf(SettingsException.class)
+                    .hasMessageContaining((String) c.get(1))
+                    .hasMessageEndingWith(".");
+        }
+    }
+
+    @Test
     void durationsAcceptShortAndIsoForms() {
         Settings s = Settings.from(ConfigLoader.withOverrides(dir, Map.of("ws.ping-interval", "500ms",
                                                                           "ws.slow-client-timeout", "PT2M")));

@@ -1,30 +1,19 @@
 package io.bess.wsms.support;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import redis.clients.jedis.Jedis;
-import redis.embedded.core.ExecutableProvider;
 
 /**
- * A real redis-server process the test owns (the binary embedded-redis ships), so the test can stop it, kill it
- * with SIGKILL and start it again on the same port. Also writes like the pipeline's upstream writer.
+ * A real redis-server process the test owns (the binary embedded-redis ships, or a given one), so the test can stop
+ * it, kill it with SIGKILL and start it again on the same port. Also writes like the pipeline's upstream writer.
  */
 public final class TestRedis implements AutoCloseable {
-    private final int port;
-    private final List<String> extraArgs;
-    private Process process;
+    private final RedisProcess process;
 
-    private TestRedis(int port, List<String> extraArgs) {
-        this.port = port;
-        this.extraArgs = extraArgs;
+    private TestRedis(RedisProcess process) {
+        this.process = process;
     }
 
     /** Starts a Redis on a free loopback port. */
@@ -39,58 +28,56 @@ public final class TestRedis implements AutoCloseable {
      * @return the running Redis
      */
     public static TestRedis start(List<String> extraArgs) {
-        TestRedis redis = new TestRedis(freePort(), extraArgs);
-        redis.startProcess();
-        return redis;
+        return start(RedisProcess.embeddedBinary(), extraArgs);
+    }
+
+    /**
+     * Starts a given redis-server binary with extra arguments.
+     *
+     * @param binary    path of redis-server
+     * @param extraArgs redis-server arguments
+     * @return the running Redis
+     */
+    public static TestRedis start(String binary, List<String> extraArgs) {
+        int port = RedisProcess.freePort();
+        List<String> command = RedisProcess.serverArgs(binary, port);
+        command.addAll(extraArgs);
+        return new TestRedis(RedisProcess.start(command, port));
     }
 
     /** The port. */
     public int port() {
-        return port;
+        return process.port();
     }
 
     /** Config overrides pointing the service at this Redis. */
     public Map<String, String> settings() {
-        return Map.of("redis.host", "127.0.0.1", "redis.port", Integer.toString(port));
+        return Map.of("redis.host", "127.0.0.1", "redis.port", Integer.toString(port()));
     }
 
     /** SIGKILL: the way a crashed Redis goes. */
     public void kill() {
-        process.destroyForcibly();
-        waitFor();
+        process.kill();
     }
 
     /** SIGSTOP: Redis hangs; its port still accepts connections and nothing answers (a black-holed path). */
     public void pause() {
-        signal("STOP");
+        process.signal("STOP");
     }
 
     /** SIGCONT after {@link #pause()}. */
     public void resume() {
-        signal("CONT");
-    }
-
-    private void signal(String name) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
-            if (kill.waitFor() != 0) {
-                throw new IllegalStateException("kill -" + name + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.signal("CONT");
     }
 
     /** Starts it again on the same port (empty: no persistence). */
     public void restart() {
-        startProcess();
+        process.restart();
     }
 
     /** A new connection to it. */
     public Jedis jedis() {
-        return new Jedis("127.0.0.1", port);
+        return new Jedis("127.0.0.1", port());
     }
 
     /**
@@ -129,57 +116,11 @@ public final class TestRedis implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            waitFor();
-        }
-    }
-
-    private void startProcess() {
-        try {
-            File binary = ExecutableProvider.newJarResourceProvider().get();
-            List<String> command = new java.util.ArrayList<>(List.of(binary.getAbsolutePath(), "--port",
-                                                                     Integer.toString(port), "--bind", "127.0.0.1",
-                                                                     "--save", "", "--appendonly", "no"));
-            command.addAll(extraArgs);
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException e) {
-                sleep();
-            }
-        }
-        throw new IllegalStateException("redis-server did not start on port " + port);
-    }
-
-    private void waitFor() {
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 
     /** A free loopback port. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RedisProcess.freePort();
     }
 }
