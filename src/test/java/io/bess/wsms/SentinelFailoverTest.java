@@ -89,6 +89,31 @@ class SentinelFailoverTest {
                 + " master reached all 4 clients of 2 instances " + slowest + " ms after the promotion was visible");
     }
 
+    @Test
+    void aKilledMasterIsAnOutageUntilSentinelPromotesTheReplicaThenClientsResyncFromIt() throws Exception {
+        String binary = RedisProcess.redis7Binary().orElseGet(RedisProcess::embeddedBinary);
+        SentinelTopology redis = track(SentinelTopology.start(binary, dir, 1));
+        long ts = System.currentTimeMillis();
+        redis.write(1, TestRedis.reading(ts, 101));
+        ServiceFixture service = track(ServiceFixture.start(redis.settings()));
+        WsTestClient client = track(WsTestClient.connect(service.ws(null)));
+        assertThat(client.nextJson()).containsKey("battery:1:data");
+        await().atMost(PATIENCE).until(() -> subscribers(redis.master(), 1) == 1);
+
+        HostAndPort newMaster = redis.killMaster();
+        long promoted = System.nanoTime();
+        redis.write(1, TestRedis.reading(ts + 1000, 111));
+        JsonObject frame;
+        do {
+            frame = client.nextJson();
+        } while (!frame.containsKey("battery:1:data") || frame.getJsonObject("battery:1:data").getInt("voltage") != 111);
+        long millis = (System.nanoTime() - promoted) / 1_000_000;
+        assertThat(client.isClosed()).isFalse();
+        await().atMost(PATIENCE).until(() -> subscribers(newMaster, 1) == 1);
+        System.out.println("Sentinel after the master was killed: the update written to the new master " + newMaster
+                + " reached the client " + millis + " ms after the promotion was visible");
+    }
+
     private static boolean isSnapshot(JsonObject frame) {
         return frame.isEmpty() || frame.size() > 1
                 || !frame.getJsonObject(frame.keySet().iterator().next()).containsKey("ws_timestamp");

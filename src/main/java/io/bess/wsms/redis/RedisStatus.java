@@ -67,11 +67,16 @@ public final class RedisStatus {
         }
     }
 
-    /** Redis's master moved (a Sentinel failover) without an outage: every client gets a fresh snapshot. */
+    /**
+     * Redis's master moved (a Sentinel failover): every client gets a fresh snapshot from the new one. During an
+     * outage (the old master died) nothing is sent now: the snapshot follows when reads work again.
+     */
     void moved() {
         synchronized (this) {
-            LOGGER.log(Level.INFO, "Sending every client a fresh snapshot from the new Redis master");
-            onResync.forEach(Runnable::run);
+            if (up.get()) {
+                LOGGER.log(Level.INFO, "Sending every client a fresh snapshot from the new Redis master");
+                onResync.forEach(Runnable::run);
+            }
         }
     }
 }

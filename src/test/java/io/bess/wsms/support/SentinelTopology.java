@@ -123,6 +123,19 @@ public final class SentinelTopology implements AutoCloseable {
         return master();
     }
 
+    /**
+     * Kills the master (SIGKILL) and waits until Sentinel has promoted the replica and it answers as a master.
+     *
+     * @return the new master
+     */
+    public HostAndPort killMaster() {
+        HostAndPort before = master();
+        processes.stream().filter(p -> p.port() == before.getPort()).findFirst().orElseThrow().kill();
+        await().atMost(PATIENCE).until(() -> !master().equals(before)
+                && info(master().getPort(), "replication").contains("role:master"));
+        return master();
+    }
+
     @Override
     public void close() {
         for (RedisProcess process : processes.reversed()) {
