@@ -116,6 +116,7 @@ public final class ReconnectingWsClient implements AutoCloseable {
         for (Connection connection : connections) {
             connection.abort();
         }
+        http.shutdownNow();
     }
 
     /** One connection: its frames in order and how it ended. */
