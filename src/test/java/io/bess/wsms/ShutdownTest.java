@@ -3,7 +3,6 @@ package io.bess.wsms;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -19,6 +17,7 @@ import java.util.stream.IntStream;
 
 import io.bess.wsms.support.RawUpgrade;
 import io.bess.wsms.support.RawWsClient;
+import io.bess.wsms.support.ServiceProcess;
 import io.bess.wsms.support.TestRedis;
 import io.bess.wsms.support.WsTestClient;
 import org.junit.jupiter.api.Test;
@@ -97,25 +96,11 @@ class ShutdownTest {
     void sigtermStopsTheRealProcessWith1001ToTwoThousandClientsAndExitCodeZeroDespiteAStalledOne(@TempDir Path dir)
             throws Exception {
         int clients = 2000;
-        int port = TestRedis.freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                                                    "io.bess.wsms.Main")
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("out.log").toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("WS_")
-                || k.startsWith("SIMULATOR"));
-        builder.environment().put("WS_PORT", Integer.toString(port));
-        builder.environment().put("WS_HOST", "127.0.0.1");
-        builder.environment().put("SIMULATOR", "off");
-        Process process = builder.start();
         List<RawWsClient> raw = new ArrayList<>();
-        try {
-            URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> RawUpgrade.send(port, "/ws", Map.of()).status() == 101);
-            String log = Files.readString(dir.resolve("out.log"));
+        try (ServiceProcess process = ServiceProcess.start(dir, TestRedis.freePort(), Map.of())) {
+            int port = process.awaitAccepting().port();
+            URI uri = process.ws();
+            String log = process.logText();
             Matcher embedded = Pattern.compile("embedded Redis at 127\\.0\\.0\\.1:(\\d+)").matcher(log);
             assertThat(embedded.find()).as(log).isTrue();
             int redisPort = Integer.parseInt(embedded.group(1));
@@ -157,12 +142,11 @@ class ShutdownTest {
             try (WsTestClient client = WsTestClient.connect(uri)) {
                 assertThat(client.next()).isEqualTo("{}");
                 long signalled = System.nanoTime();
-                process.destroy();
+                process.sigterm();
                 assertThat(client.awaitClose()).isEqualTo(1001);
-                assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("exited within 10 s").isTrue();
+                assertThat(process.waitFor(PATIENCE)).as("exited within 10 s").isTrue();
                 long millis = (System.nanoTime() - signalled) / 1_000_000;
-                log = Files.readString(dir.resolve("out.log"));
-                assertThat(process.exitValue()).as(log).isZero();
+                assertThat(process.exitValue()).as(process.logText()).isZero();
                 for (Thread reader : readers) {
                     reader.join(PATIENCE);
                 }
@@ -175,8 +159,6 @@ class ShutdownTest {
                         + " 1001, the process exited " + process.exitValue() + " after " + millis + " ms");
             }
         } finally {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
             for (RawWsClient client : raw) {
                 client.close();
             }
