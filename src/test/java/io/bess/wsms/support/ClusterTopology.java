@@ -38,9 +38,21 @@ public final class ClusterTopology implements AutoCloseable {
      * @return the running cluster
      */
     public static ClusterTopology start(String binary, Path dir) {
+        return start(binary, dir, false);
+    }
+
+    /**
+     * Starts three masters, each with a replica when asked (so that a killed master fails over).
+     *
+     * @param binary   redis-server to run
+     * @param dir      where the nodes keep their cluster config files
+     * @param replicas whether each master gets a replica
+     * @return the running cluster
+     */
+    public static ClusterTopology start(String binary, Path dir, boolean replicas) {
         ClusterTopology cluster = new ClusterTopology();
         try {
-            cluster.startAll(binary, dir);
+            cluster.startAll(binary, dir, replicas);
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
@@ -48,17 +60,18 @@ public final class ClusterTopology implements AutoCloseable {
         }
     }
 
-    private void startAll(String binary, Path dir) {
-        for (int i = 0; i < 3; i++) {
+    private void startAll(String binary, Path dir, boolean replicas) {
+        int masters = 3;
+        for (int i = 0; i < (replicas ? 2 * masters : masters); i++) {
             int port = RedisProcess.freeClusterPort();
             List<String> command = RedisProcess.serverArgs(binary, port);
             command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
                                    "--cluster-node-timeout", "2000", "--dir", dir.toString()));
             nodes.add(RedisProcess.start(command, port));
         }
-        for (int i = 0; i < nodes.size(); i++) {
-            int from = SLOTS * i / nodes.size();
-            int to = SLOTS * (i + 1) / nodes.size();
+        for (int i = 0; i < masters; i++) {
+            int from = SLOTS * i / masters;
+            int to = SLOTS * (i + 1) / masters;
             try (Jedis jedis = jedis(nodes.get(i).port())) {
                 int[] slots = new int[to - from];
                 for (int s = from; s < to; s++) {
@@ -70,9 +83,28 @@ public final class ClusterTopology implements AutoCloseable {
                 }
             }
         }
+        for (int i = masters; i < nodes.size(); i++) {
+            try (Jedis jedis = jedis(nodes.get(i).port())) {
+                jedis.clusterMeet("127.0.0.1", nodes.getFirst().port());
+            }
+        }
         await().atMost(PATIENCE).until(() -> nodes.stream().allMatch(
-                n -> clusterInfo(n.port()).contains("cluster_state:ok")
-                        && clusterInfo(n.port()).contains("cluster_known_nodes:3")));
+                n -> clusterInfo(n.port()).contains("cluster_known_nodes:" + nodes.size())));
+        for (int i = masters; i < nodes.size(); i++) {
+            String masterId;
+            try (Jedis master = jedis(nodes.get(i - masters).port())) {
+                masterId = master.clusterMyId();
+            }
+            try (Jedis jedis = jedis(nodes.get(i).port())) {
+                jedis.clusterReplicate(masterId);
+            }
+        }
+        await().atMost(PATIENCE).until(() -> nodes.stream().allMatch(
+                n -> clusterInfo(n.port()).contains("cluster_state:ok")));
+        if (replicas) {
+            await().atMost(PATIENCE).until(() -> nodes.subList(masters, nodes.size()).stream().allMatch(
+                    n -> info(n.port()).contains("master_link_status:up")));
+        }
         client = RedisClusterClient.create(nodes.stream().map(n -> new HostAndPort("127.0.0.1", n.port()))
                                                    .collect(Collectors.toSet()));
     }
@@ -108,10 +140,13 @@ public final class ClusterTopology implements AutoCloseable {
         }
     }
 
-    /** The node that owns a battery's key and channel now. */
+    /** The node that owns a battery's key and channel now, as the live nodes see it. */
     public HostAndPort owner(int battery) {
         int slot = JedisClusterCRC16.getSlot(key(battery));
         for (RedisProcess node : nodes) {
+            if (!node.isAlive()) {
+                continue;
+            }
             try (Jedis jedis = jedis(node.port())) {
                 for (Object range : jedis.clusterSlots()) {
                     List<?> r = (List<?>) range;
@@ -175,6 +210,19 @@ public final class ClusterTopology implements AutoCloseable {
         return to;
     }
 
+    /**
+     * Kills (SIGKILL) the master that owns a battery and waits until its replica has taken over the slots.
+     *
+     * @param battery id
+     * @return the new owner
+     */
+    public HostAndPort killOwnerOf(int battery) {
+        HostAndPort before = owner(battery);
+        nodes.stream().filter(n -> n.port() == before.getPort()).findFirst().orElseThrow().kill();
+        await().atMost(PATIENCE).until(() -> !owner(battery).equals(before));
+        return owner(battery);
+    }
+
     @Override
     public void close() {
         if (client != null) {
@@ -191,6 +239,12 @@ public final class ClusterTopology implements AutoCloseable {
 
     private static Jedis jedis(int port) {
         return new Jedis("127.0.0.1", port);
+    }
+
+    private static String info(int port) {
+        try (Jedis jedis = jedis(port)) {
+            return jedis.info("replication");
+        }
     }
 
     private static String clusterInfo(int port) {

@@ -77,6 +77,11 @@ public final class RedisProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Whether the process runs. */
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     /** SIGKILL: the way a crashed Redis goes. */
     public void kill() {
         process.destroyForcibly();
