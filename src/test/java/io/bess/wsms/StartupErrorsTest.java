@@ -42,6 +42,16 @@ class StartupErrorsTest {
         assertThat(result.stderr()).contains("REDIS_PORT").contains("'six'");
     }
 
+    @Test
+    void malformedConfigFileExitsWithCode2AndOneSentenceNamingTheFile() throws Exception {
+        Files.createDirectories(workDir.resolve("config"));
+        Files.writeString(workDir.resolve("config/application.yaml"), "server:\n  port: [8001\n");
+        Result result = runMain(Map.of());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).startsWith("websocket-server-ms: The file ").contains("config/application.yaml")
+                .contains("line 3, column 1").doesNotContain("\tat ").hasLineCount(1);
+    }
+
     private record Result(int exitCode, String stderr) {
     }
 
