@@ -54,11 +54,6 @@ public final class ProcessLog {
         return new ProcessLog(true);
     }
 
-    /** Whether lines are JSON. */
-    public boolean json() {
-        return json;
-    }
-
     /**
      * Reports the one sentence before the process exits on a configuration it cannot run with: text mode prints
      * {@code websocket-server-ms: <sentence>} on stderr, JSON mode logs it at SEVERE.
