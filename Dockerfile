@@ -64,6 +64,8 @@ WORKDIR /opt/wsms
 #   REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASS, REDIS_SSL   external Redis (pass REDIS_PASS at run time,
 #                                  never bake it into the image)
 #   SIMULATOR, SIMULATOR_BATTERIES, SIMULATOR_RATE            battery simulator
+#   LOG_FORMAT                     text (default; `docker logs` is read by people first) or json: one ECS
+#                                  JSON object per line on stdout, for Filebeat/Logstash (README, "Logs")
 # JVM: heap sized from the container's memory limit, exit at once on OOM so the orchestrator restarts a
 # clean process instead of keeping a half-dead one.
 ENV WS_HOST=0.0.0.0 \

@@ -2,12 +2,15 @@
 # Smoke test of the jlink runtime image (issue 5): start target/jlink-image on the embedded default
 # (embedded Redis + battery simulator) on a free port, wait for /observe/health to answer 200 and for a
 # WebSocket client to receive a snapshot holding simulated batteries, then stop it and check that
-# nothing it started is left running.
+# nothing it started is left running. It runs the service with LOG_FORMAT=json (the mode with more to load: the
+# ECS formatter, stdout/stderr routed through the log) and checks that every line it wrote is an ECS JSON object.
 #
 #   scripts/jlink-smoke.sh            builds the image first if target/jlink-image/bin/start is missing
 #   JLINK_IMAGE=dir scripts/jlink-smoke.sh
+#   SMOKE_LOG_FORMAT=text scripts/jlink-smoke.sh    the text log instead (no line check)
 #
-# Needs a JDK 21+ for the probe (scripts/WsProbe.java, java.net.http): JAVA_HOME, else Temurin 25.
+# Needs a JDK 21+ for the probe (scripts/WsProbe.java, java.net.http): JAVA_HOME, else Temurin 25. The JSON line
+# check needs jq (skipped with a warning without it).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -15,6 +18,7 @@ ROOT=$(pwd)
 IMAGE=${JLINK_IMAGE:-$ROOT/target/jlink-image}
 LOG=$ROOT/target/jlink-smoke.log
 HEALTH_TIMEOUT=${SMOKE_TIMEOUT:-90}
+LOG_FORMAT=${SMOKE_LOG_FORMAT:-json}
 
 if [[ -z "${JAVA_HOME:-}" || ! -x "${JAVA_HOME}/bin/java" ]]; then
     JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
@@ -30,6 +34,14 @@ if [[ ! -x "$IMAGE/bin/start" ]]; then
     mvn -B -q -Pjlink -DskipTests package
 fi
 [[ -x "$IMAGE/bin/java" && -x "$IMAGE/bin/start" ]] || fail "$IMAGE is not a jlink image with bin/start"
+CHECK_JSON=false
+if [[ "$LOG_FORMAT" == json ]]; then
+    if command -v jq >/dev/null 2>&1; then
+        CHECK_JSON=true
+    else
+        log "WARNING: no jq (apt-get install jq): the JSON log lines are not checked"
+    fi
+fi
 
 PORT=$("${PROBE[@]}" freeport)
 # embedded-redis extracts redis-server under java.io.tmpdir: keep that inside target/ and check it is
@@ -64,8 +76,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log "starting $IMAGE/bin/start on port $PORT (embedded default), log $LOG"
-WS_PORT=$PORT JAVA_OPTS="${JAVA_OPTS:-} -Djava.io.tmpdir=$SMOKE_TMP" "$IMAGE/bin/start" >"$LOG" 2>&1 &
+log "starting $IMAGE/bin/start on port $PORT (embedded default, LOG_FORMAT=$LOG_FORMAT), log $LOG"
+LOG_FORMAT=$LOG_FORMAT WS_PORT=$PORT JAVA_OPTS="${JAVA_OPTS:-} -Djava.io.tmpdir=$SMOKE_TMP" "$IMAGE/bin/start" >"$LOG" 2>&1 &
 PID=$!
 
 deadline=$((SECONDS + HEALTH_TIMEOUT))
@@ -87,6 +99,14 @@ if grep -nE 'NoClassDefFoundError|ClassNotFoundException|ServiceConfigurationErr
 fi
 
 stop_service
+if [[ "$CHECK_JSON" == true ]]; then
+    # each line on its own must parse as one JSON object with the ECS fields Filebeat and Logstash rely on
+    not_ecs=$(jq -R -r '. as $line | try (fromjson | if type == "object" and has("@timestamp") and has("log.level")
+        and has("log.logger") and has("message") then empty else $line end) catch $line' "$LOG")
+    [[ -z "$not_ecs" ]] || fail "log lines that are not ECS JSON objects: $not_ecs"
+    [[ -s "$LOG" ]] || fail "the service wrote no log line"
+    log "every log line ($(wc -l < "$LOG")) is an ECS JSON object"
+fi
 for child in $CHILDREN; do
     if kill -0 "$child" 2>/dev/null; then
         fail "child process $child ($(tr '\0' ' ' < "/proc/$child/cmdline" 2>/dev/null)) outlived the service"

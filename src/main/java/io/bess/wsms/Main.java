@@ -3,8 +3,10 @@ package io.bess.wsms;
 import java.nio.file.Path;
 
 import io.bess.wsms.config.ConfigLoader;
+import io.bess.wsms.config.LogSettings;
 import io.bess.wsms.config.Settings;
 import io.bess.wsms.config.SettingsException;
+import io.bess.wsms.logging.ProcessLog;
 import io.bess.wsms.redis.RedisUnavailableException;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
@@ -24,13 +26,16 @@ public final class Main {
      */
     public static void main(String[] args) {
         LogConfig.configureRuntime();
+        ProcessLog log = ProcessLog.TEXT;
         try {
             Config config = ConfigLoader.load(Path.of("").toAbsolutePath(), System.getenv());
+            // the log format first: it decides how everything after it is written, a bad setting included
+            log = ProcessLog.configure(LogSettings.from(config.get("log")));
             Service service = Service.start(Settings.from(config), config.get("server"));
             Runtime.getRuntime().addShutdownHook(new Thread(service::close, "shutdown"));
             exitCleanlyOnSigterm();
         } catch (SettingsException | RedisUnavailableException e) {
-            System.err.println("websocket-server-ms: " + e.getMessage());
+            log.fatal(e.getMessage());
             System.exit(EXIT_BAD_CONFIG);
         }
     }
@@ -47,8 +52,8 @@ public final class Main {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.exit(0));
         } catch (IllegalArgumentException | LinkageError e) {
-            System.err.println("websocket-server-ms: SIGTERM handler not installed (" + e.getMessage()
-                                       + "): SIGTERM still stops the service gracefully, with exit code 143");
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING, "SIGTERM handler not installed ("
+                    + e.getMessage() + "): SIGTERM still stops the service gracefully, with exit code 143");
         }
     }
 }

@@ -61,6 +61,16 @@ class StartupErrorsTest {
         assertThat(result.stdout()).contains("REDIS_HOST (redis.host) is ignored in sentinel mode");
     }
 
+    @Test
+    void malformedConfigFileExitsWithCode2AndOneSentenceNamingTheFile() throws Exception {
+        Files.createDirectories(workDir.resolve("config"));
+        Files.writeString(workDir.resolve("config/application.yaml"), "server:\n  port: [8001\n");
+        Result result = runMain(Map.of());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).startsWith("websocket-server-ms: The file ").contains("config/application.yaml")
+                .contains("line 3, column 1").doesNotContain("\tat ").hasLineCount(1);
+    }
+
     private record Result(int exitCode, String stderr, String stdout) {
     }
 

@@ -4,10 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
 import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
 import io.helidon.config.ConfigSources;
 
 /**
@@ -16,6 +19,8 @@ import io.helidon.config.ConfigSources;
  * defaults packaged in the jar.
  */
 public final class ConfigLoader {
+    private static final Pattern YAML_POSITION = Pattern.compile("line (\\d+), column (\\d+)");
+
     private ConfigLoader() {
     }
 
@@ -38,16 +43,34 @@ public final class ConfigLoader {
      * @param workingDirectory where {@code config/application.yaml} is looked for
      * @param overrides        config key to value, highest priority
      * @return the config
+     * @throws SettingsException with one sentence when {@code config/application.yaml} is not valid YAML
      */
     public static Config withOverrides(Path workingDirectory, Map<String, String> overrides) {
-        return Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(overrides))
-                .addSource(ConfigSources.systemProperties())
-                .addSource(ConfigSources.file(workingDirectory.resolve("config/application.yaml")).optional())
-                .addSource(ConfigSources.classpath("application.yaml").optional())
-                .build();
+        Path file = workingDirectory.resolve("config/application.yaml");
+        try {
+            return Config.builder()
+                    .disableEnvironmentVariablesSource()
+                    .disableSystemPropertiesSource()
+                    .addSource(ConfigSources.create(overrides))
+                    .addSource(ConfigSources.systemProperties())
+                    .addSource(ConfigSources.file(file).optional())
+                    .addSource(ConfigSources.classpath("application.yaml").optional())
+                    .build();
+        } catch (ConfigException e) {
+            throw new SettingsException("The file " + file + " cannot be read as YAML: " + problem(e) + ".");
+        }
+    }
+
+    /** The parser's problem and where it is (SnakeYAML's message spans several lines; the last position is it). */
+    private static String problem(ConfigException e) {
+        String message = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+        String problem = message.lines().findFirst().orElse("").strip();
+        Matcher position = YAML_POSITION.matcher(message);
+        String at = "";
+        while (position.find()) {
+            at = " at line " + position.group(1) + ", column " + position.group(2);
+        }
+        return problem + at;
     }
 
     private static Map<String, String> dotEnv(Path workingDirectory) {

@@ -70,6 +70,7 @@ public final class EnvironmentMapping {
         t.put("SIMULATOR", "simulator.enabled");
         t.put("SIMULATOR_BATTERIES", "simulator.batteries");
         t.put("SIMULATOR_RATE", "simulator.rate");
+        t.put("LOG_FORMAT", "log.format");
         return Map.copyOf(t);
     }
 }
