@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,9 +197,20 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
-    /** The standard arguments of a throwaway server: loopback, this port, no persistence. */
+    /**
+     * The standard arguments of a throwaway server: loopback, this port, no persistence, and a directory of its own
+     * (a replica writes the RDB it receives there; in the working directory, a Redis 7 file would stop every later
+     * Redis 6.2 started there). Later arguments override these.
+     */
     static List<String> serverArgs(String binary, int port) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("wsms-redis-" + port + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        dir.toFile().deleteOnExit();
         return new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                                       "--appendonly", "no"));
+                                       "--appendonly", "no", "--dir", dir.toString()));
     }
 }
