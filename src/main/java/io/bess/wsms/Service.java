@@ -11,7 +11,10 @@ import io.bess.wsms.hub.ClientSession;
 import io.bess.wsms.hub.FrameEncoder;
 import io.bess.wsms.hub.Hub;
 import io.bess.wsms.hub.KeepaliveTicker;
+import io.bess.wsms.hub.LatestStates;
 import io.bess.wsms.hub.SlowClientReaper;
+import io.bess.wsms.hub.Snapshots;
+import io.bess.wsms.hub.StaleWatch;
 import io.bess.wsms.observe.LivenessCheck;
 import io.bess.wsms.observe.RedisHealthCheck;
 import io.bess.wsms.observe.ServiceMetrics;
@@ -56,6 +59,7 @@ public final class Service implements AutoCloseable {
     private final Settings settings;
     private final RedisConnector connector;
     private final RedisStore store;
+    private final LatestStates latest = new LatestStates();
     private final AtomicBoolean closed = new AtomicBoolean();
     private WebServer server;
     private UpgradeGate gate;
@@ -69,7 +73,7 @@ public final class Service implements AutoCloseable {
         this.subscriptions = new Subscriptions(connector, redisStatus, settings.redis().subscriberConnections(),
                                                settings.redis().subscriberPingInterval(), store::answers);
         stopOrder.push(subscriptions);
-        this.hub = new Hub(subscriptions);
+        this.hub = new Hub(subscriptions, latest);
     }
 
     /**
@@ -104,12 +108,14 @@ public final class Service implements AutoCloseable {
     }
 
     private void run(Config serverConfig, boolean embeddedRedis) {
-        FrameEncoder encoder = new FrameEncoder();
+        FrameEncoder encoder = new FrameEncoder(settings.battery().staleAfter());
+        StaleWatch staleWatch = new StaleWatch(hub, latest, store, encoder, settings.battery().staleAfter());
         ServiceMetrics metrics = new ServiceMetrics(hub::size, subscriptions::size, subscriptions::connected,
-                                                    subscriptions::reconnects);
+                                                    subscriptions::reconnects, staleWatch::staleCount);
         stopOrder.push(metrics);
+        Snapshots snapshots = new Snapshots(latest, store, encoder, metrics);
 
-        subscriptions.deliverTo(new UpdateRelay(store, encoder, hub, metrics));
+        subscriptions.deliverTo(new UpdateRelay(store, encoder, hub, metrics), latest);
         redisStatus.onResync(hub::resyncAll);
         FleetWatcher watcher = new FleetWatcher(store, hub, settings.ws().batteryPollInterval());
         watcher.start();
@@ -120,6 +126,8 @@ public final class Service implements AutoCloseable {
         KeepaliveTicker keepalive = new KeepaliveTicker(hub, settings.ws().pingInterval());
         keepalive.start();
         stopOrder.push(keepalive::stop);
+        staleWatch.start();
+        stopOrder.push(staleWatch::stop);
 
         gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics);
         server = WebServer.builder()
@@ -145,12 +153,12 @@ public final class Service implements AutoCloseable {
                         MetricsObserver.create()))
                 .routing(http -> http
                         .addFilter(gate)
-                        .register("/api/batteries", new BatteryApi(store, encoder))
+                        .register("/api/batteries", new BatteryApi(snapshots, encoder))
                         .register("/", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
                                                                                   .location("web")
                                                                                   .welcome("index.html")
                                                                                   .build())))
-                .addRouting(WebSocketRoutes.create(hub, store, encoder, metrics, settings.ws(), gate))
+                .addRouting(WebSocketRoutes.create(hub, snapshots, metrics, settings.ws(), gate))
                 .build()
                 .start();
         LOGGER.log(Level.INFO, "WebSocket at ws://" + settings.server().host() + ":" + server.port()

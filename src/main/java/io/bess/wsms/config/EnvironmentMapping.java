@@ -67,6 +67,7 @@ public final class EnvironmentMapping {
         t.put("WS_TOKEN", "ws.token");
         t.put("WS_ALLOWED_ORIGINS", "ws.allowed-origins");
         t.put("WS_MAX_CONNECTIONS", "ws.max-connections");
+        t.put("BATTERY_STALE_AFTER", "battery.stale-after");
         t.put("SIMULATOR", "simulator.enabled");
         t.put("SIMULATOR_BATTERIES", "simulator.batteries");
         t.put("SIMULATOR_RATE", "simulator.rate");

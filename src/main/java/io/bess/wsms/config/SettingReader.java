@@ -92,6 +92,19 @@ final class SettingReader {
         return value;
     }
 
+    /**
+     * Like {@link #duration}, but {@code 0} (or any zero duration) is allowed and means "off".
+     *
+     * @return the duration, {@link Duration#ZERO} for off
+     */
+    Duration durationOrOff(String key, Duration defaultValue, Duration min) {
+        Optional<String> raw = optionalString(key);
+        if (raw.isPresent() && (raw.get().equals("0") || parseDuration(key, raw.get()).isZero())) {
+            return Duration.ZERO;
+        }
+        return duration(key, defaultValue, min);
+    }
+
     /** A list given either as a YAML list or as one comma-separated string (as environment variables do). */
     List<String> list(String key) {
         Config child = node.get(key);

@@ -9,8 +9,10 @@ import io.helidon.config.Config;
  * @param redis     Redis connection
  * @param ws        WebSocket rules
  * @param simulator battery simulator
+ * @param battery   judgements about the batteries (stale time)
  */
-public record Settings(ServerSettings server, RedisSettings redis, WsSettings ws, SimulatorSettings simulator) {
+public record Settings(ServerSettings server, RedisSettings redis, WsSettings ws, SimulatorSettings simulator,
+                       BatterySettings battery) {
     /**
      * Reads and validates all settings.
      *
@@ -22,11 +24,12 @@ public record Settings(ServerSettings server, RedisSettings redis, WsSettings ws
         return new Settings(ServerSettings.from(config.get("server")),
                             RedisSettings.from(config.get("redis")),
                             WsSettings.from(config.get("ws")),
-                            SimulatorSettings.from(config.get("simulator")));
+                            SimulatorSettings.from(config.get("simulator")),
+                            BatterySettings.from(config.get("battery")));
     }
 
     /** The same settings with Redis at another place (the embedded one). */
     public Settings withRedis(RedisSettings newRedis) {
-        return new Settings(server, newRedis, ws, simulator);
+        return new Settings(server, newRedis, ws, simulator, battery);
     }
 }

@@ -5,44 +5,50 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 
 /**
- * One connected client: its selection, its conflating outbox and its writer, the only thread that writes to its
- * socket. A slow or dead client costs only its own writer and its own bounded outbox.
+ * One connected client: its selection, its conflating outbox and its writer, the only code that writes to its
+ * socket. The writer is a virtual thread that runs while the outbox has work and ends when it is empty, so an idle
+ * client holds no thread; it still blocks on a peer that reads slowly, costing only its own thread and its own
+ * bounded outbox.
  */
 public final class ClientSession {
     private static final System.Logger LOGGER = System.getLogger(ClientSession.class.getName());
     private static final Duration RETRY_SNAPSHOT = Duration.ofSeconds(1);
+    /** Makes the writer threads; thread-safe and stateless (every writer has the same name). */
+    private static final ThreadFactory WRITERS = Thread.ofVirtual().name("ws-writer").factory();
 
     private final Transport transport;
-    private final SnapshotSource snapshots;
+    private final Snapshots snapshots;
     private final FrameEncoder encoder;
     private final DeliveryMetrics metrics;
     private final long pingIntervalNanos;
     private final Outbox outbox = new Outbox();
-    /** Per battery, the state last written; touched by the writer thread only. */
+    /** Per battery, what the client was last sent; touched by the writer only (one writer run at a time). */
     private final Map<Integer, SentState> lastSent = new HashMap<>();
     private volatile Selection selection;
     private volatile long lastHeardNanos = System.nanoTime();
     /** When the current write started, 0 while the writer is not writing. */
     private volatile long writeStartedNanos;
+    /** Runs once when the session ends; null until the hub has registered the session. */
+    private volatile Runnable onEnd;
 
     /**
-     * Creates a session; {@link Hub#register} starts its writer.
+     * Creates a session; {@link Hub#register} starts it.
      *
      * @param transport    the client's socket
      * @param selection    batteries the client wants at first
      * @param snapshots    where snapshot frames are read from
-     * @param encoder      frame encoder
      * @param metrics      delivery metrics
      * @param pingInterval how often to ping the client
      */
-    public ClientSession(Transport transport, Selection selection, SnapshotSource snapshots, FrameEncoder encoder,
-                         DeliveryMetrics metrics, Duration pingInterval) {
+    public ClientSession(Transport transport, Selection selection, Snapshots snapshots, DeliveryMetrics metrics,
+                         Duration pingInterval) {
         this.transport = transport;
         this.selection = selection;
         this.snapshots = snapshots;
-        this.encoder = encoder;
+        this.encoder = snapshots.encoder();
         this.metrics = metrics;
         this.pingIntervalNanos = pingInterval.toNanos();
         outbox.requestSnapshot(SnapshotRequest.WHOLE);
@@ -54,7 +60,8 @@ public final class ClientSession {
     }
 
     /**
-     * Queues a frame for this client; never blocks or throws.
+     * Queues a frame for this client without waking its writer (the hub wakes each client once per batch); never
+     * blocks or throws.
      *
      * @param frame an update of a battery in this client's selection
      * @return what happened to it
@@ -74,6 +81,7 @@ public final class ClientSession {
      */
     public void notice(String json) {
         outbox.notice(WireFormat.text(json));
+        wake();
     }
 
     /**
@@ -83,6 +91,7 @@ public final class ClientSession {
      */
     public void pong(byte[] payload) {
         outbox.notice(WireFormat.pong(payload));
+        wake();
     }
 
     /**
@@ -92,6 +101,7 @@ public final class ClientSession {
      */
     public void requestSnapshot(SnapshotRequest request) {
         outbox.requestSnapshot(request);
+        wake();
     }
 
     /** Records that the client sent something (a frame or a pong): it is alive. */
@@ -107,6 +117,7 @@ public final class ClientSession {
      */
     public void close(int code, String reason) {
         outbox.close(code, reason);
+        wake();
     }
 
     /** Drops the connection at once, unblocking a writer stuck on a peer that stopped reading. */
@@ -138,17 +149,36 @@ public final class ClientSession {
     /** Asks the writer to ping now; the hub's {@link KeepaliveTicker} calls it once per ping interval. */
     void pingDue() {
         outbox.requestPing();
+        wake();
     }
 
-    /** The writer loop: runs on its own virtual thread until the connection ends. */
-    void write(Runnable onEnd) {
+    /**
+     * Starts the session: its writer sends the snapshot first.
+     *
+     * @param whenEnded runs once when the session ends (close sent or socket failed)
+     */
+    void start(Runnable whenEnded) {
+        this.onEnd = whenEnded;
+        wake();
+    }
+
+    /** Runs a writer when there is work and none runs. */
+    void wake() {
+        if (onEnd != null && outbox.claimWriter()) {
+            WRITERS.newThread(this::write).start();
+        }
+    }
+
+    /** One writer run: sends everything queued, in one socket write per pass, until the outbox is empty. */
+    private void write() {
         WireBatch out = new WireBatch();
         Outbox.Drain work = new Outbox.Drain();
+        boolean ended = false;
         try {
-            while (true) {
-                outbox.await(work);
+            while (outbox.drainOrRelease(work)) {
                 if (work.close != null) {
                     transport.close(work.close.code(), work.close.reason());
+                    ended = true;
                     return;
                 }
                 if (work.snapshot != null && !addSnapshot(work.snapshot, out)) {
@@ -177,34 +207,43 @@ public final class ClientSession {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            ended = true;
         } catch (TransportException e) {
             LOGGER.log(Level.DEBUG, () -> transport + " connection ended: " + e.getCause());
             // a failed write leaves the session without a writer: drop the socket too, so that the peer learns it
             // at once instead of staying connected to nothing
             transport.abort();
+            ended = true;
+        } catch (RuntimeException e) {
+            // a bug must not leave the session with a claimed writer that never runs again: end it visibly
+            LOGGER.log(Level.WARNING, transport + " writer failed, closing the connection: " + e, e);
+            transport.abort();
+            ended = true;
         } finally {
-            outbox.close(1000, "");
-            onEnd.run();
+            if (ended) {
+                outbox.end();
+                onEnd.run();
+            }
         }
     }
 
     private boolean addSnapshot(SnapshotRequest request, WireBatch out) {
-        List<BatteryState> states;
+        List<EncodedState> states;
+        Selection current = selection;
         try {
-            Selection current = selection;
-            List<BatteryState> read = request.whole() && current.all()
-                    ? snapshots.readAll()
-                    : snapshots.read(request.whole() ? current.ids() : request.batteries());
-            states = read.stream().filter(s -> current.includes(s.id())).toList();
+            List<EncodedState> read = request.whole() && current.all()
+                    ? snapshots.all()
+                    : snapshots.of(request.whole() ? current.ids() : request.batteries());
+            states = read.stream().filter(s -> current.includes(s.battery())).toList();
         } catch (RuntimeException e) {
             LOGGER.log(Level.DEBUG, () -> transport + " snapshot postponed: " + e);
             return false;
         }
-        out.add(WireFormat.text(encoder.snapshot(states)));
+        long now = System.currentTimeMillis();
+        out.add(WireFormat.text(encoder.snapshot(states, now)));
         // a snapshot is authoritative: later frames are compared with what it showed
-        for (BatteryState state : states) {
-            lastSent.put(state.id(), new SentState(FrameEncoder.deviceTimestamp(state.fields()),
-                                                   state.fields().hashCode()));
+        for (EncodedState state : states) {
+            sent(state.battery(), state.deviceTimestamp(), Frame.orderHash(state, encoder.isStale(state, now)));
         }
         return true;
     }
@@ -218,22 +257,41 @@ public final class ClientSession {
             return false;
         }
         out.add(frame.wire());
-        lastSent.put(frame.battery(), new SentState(frame.deviceTimestamp(), frame.stateHash()));
+        sent(frame.battery(), frame.deviceTimestamp(), frame.orderHash());
         return true;
     }
 
+    private void sent(int battery, long timestamp, int orderHash) {
+        SentState last = lastSent.get(battery);
+        if (last == null) {
+            lastSent.put(battery, new SentState(timestamp, orderHash));
+        } else {
+            last.timestamp = timestamp;
+            last.orderHash = orderHash;
+        }
+    }
+
     /**
-     * What a client last received of a battery. A frame is skipped when it is older (never an older state after a
-     * newer one) or when it repeats that very state (the snapshot and a catch-up read can see the same hash); a new
-     * state with the same timestamp still goes out, since a device clock may be coarse.
+     * What a client last received of a battery, updated in place (no allocation per frame). A frame is skipped
+     * when it is older (never an older state after a newer one) or when it repeats that very state (the snapshot
+     * and a catch-up read can see the same hash); a new state with the same timestamp still goes out, since a
+     * device clock may be coarse, and so does the same state flagged stale.
      */
-    private record SentState(long timestamp, int stateHash) {
+    private static final class SentState {
+        private long timestamp;
+        private int orderHash;
+
+        SentState(long timestamp, int orderHash) {
+            this.timestamp = timestamp;
+            this.orderHash = orderHash;
+        }
+
         boolean supersedes(Frame frame) {
             if (!frame.ordered() || timestamp == Frame.NO_TIMESTAMP) {
-                return frame.stateHash() == stateHash && frame.deviceTimestamp() == timestamp;
+                return frame.orderHash() == orderHash && frame.deviceTimestamp() == timestamp;
             }
             return frame.deviceTimestamp() < timestamp
-                    || frame.deviceTimestamp() == timestamp && frame.stateHash() == stateHash;
+                    || frame.deviceTimestamp() == timestamp && frame.orderHash() == orderHash;
         }
     }
 

@@ -16,6 +16,15 @@ public interface DeliveryMetrics {
     default void framesSent(int frames, long oldestSinceReceivedNanos) {
     }
 
+    /**
+     * A snapshot was put together.
+     *
+     * @param fromMemory battery states taken from memory
+     * @param fromStore  battery states that had to be read from Redis
+     */
+    default void snapshotStates(int fromMemory, int fromStore) {
+    }
+
     /** A queued state was replaced by a newer one before its client read it. */
     default void frameConflated() {
     }

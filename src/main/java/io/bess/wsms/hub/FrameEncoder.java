@@ -1,13 +1,16 @@
 package io.bess.wsms.hub;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Encodes the protocol's frames. Each update is encoded once and the resulting string is shared by every
- * recipient. Values that are JSON numbers stay numbers; any other text becomes a JSON string, so odd Redis
- * contents can never produce invalid JSON.
+ * Encodes the protocol's frames. Each battery state is encoded once into its JSON object, and each update once
+ * into the bytes of a complete WebSocket frame shared by every recipient. Values that are JSON numbers stay
+ * numbers; any other text becomes a JSON string, so odd Redis contents can never produce invalid JSON. A state
+ * whose device timestamp is older than the stale time (by the server's clock) is shown with {@code "stale":true}.
  */
 public final class FrameEncoder {
     /** The pipeline's fields, written first and in this order; other hash fields follow as Redis returned them. */
@@ -15,13 +18,80 @@ public final class FrameEncoder {
             List.of("timestamp", "voltage", "current", "temperature", "state_of_charge", "state_of_health");
     private static final String WS_TIMESTAMP = "ws_timestamp";
     private static final String LATENCY = "latency_ms";
+    private static final String STALE = "stale";
+    /** The server's own members: a hash field of the same name is left out, the server's wins. */
+    private static final Set<String> SERVER_FIELDS = Set.of(WS_TIMESTAMP, LATENCY, STALE);
     /** Longest integer part, fraction and exponent kept as a number: no client can read 1000-digit "numbers". */
     private static final int MAX_INTEGER_DIGITS = 18;
     private static final int MAX_FRACTION_DIGITS = 17;
     private static final int MAX_EXPONENT_DIGITS = 3;
 
+    private final long staleAfterMillis;
+
+    /** An encoder that never flags a battery as stale. */
+    public FrameEncoder() {
+        this(Duration.ZERO);
+    }
+
     /**
-     * The update frame of one battery: every hash field plus {@code ws_timestamp} and {@code latency_ms}.
+     * Creates an encoder.
+     *
+     * @param staleAfter a state older than this (device timestamp against the server's clock) is stale; zero: never
+     */
+    public FrameEncoder(Duration staleAfter) {
+        this.staleAfterMillis = staleAfter.toMillis();
+    }
+
+    /**
+     * Encodes one battery's hash once.
+     *
+     * @param state the hash as read
+     * @return its JSON object and what ordering needs
+     */
+    public EncodedState state(BatteryState state) {
+        StringBuilder json = new StringBuilder(200);
+        json.append('{');
+        appendFields(json, state.fields());
+        json.append('}');
+        return new EncodedState(state.id(), deviceTimestamp(state.fields()), state.fields().hashCode(),
+                                json.toString());
+    }
+
+    /**
+     * The update frame of one battery: its state plus {@code ws_timestamp}, {@code latency_ms} and, when the state
+     * is stale by {@code wsTimestamp}, {@code "stale":true}.
+     *
+     * @param state         the battery's state
+     * @param wsTimestamp   server clock (epoch ms) when the publish was received
+     * @param receivedNanos monotonic time of the same moment
+     * @return the frame
+     */
+    public Frame update(EncodedState state, long wsTimestamp, long receivedNanos) {
+        boolean stale = isStale(state, wsTimestamp);
+        String object = state.json();
+        StringBuilder json = new StringBuilder(object.length() + 80);
+        json.append('{');
+        appendKey(json, BatteryState.key(state.battery()));
+        json.append(object, 0, object.length() - 1);
+        if (object.length() > 2) {
+            json.append(',');
+        }
+        json.append("\"" + WS_TIMESTAMP + "\":").append(wsTimestamp);
+        json.append(",\"" + LATENCY + "\":");
+        if (state.ordered()) {
+            json.append(wsTimestamp - state.deviceTimestamp());
+        } else {
+            json.append("null");
+        }
+        if (stale) {
+            json.append(",\"" + STALE + "\":true");
+        }
+        json.append("}}");
+        return new Frame(state, stale, WireFormat.text(json.toString()), receivedNanos);
+    }
+
+    /**
+     * Convenience for callers holding a hash: {@link #state} then {@link #update}.
      *
      * @param state         the hash as read after the publish
      * @param wsTimestamp   server clock (epoch ms) when the publish was received
@@ -29,40 +99,32 @@ public final class FrameEncoder {
      * @return the frame
      */
     public Frame update(BatteryState state, long wsTimestamp, long receivedNanos) {
-        long device = deviceTimestamp(state.fields());
-        StringBuilder json = new StringBuilder(256);
-        json.append('{');
-        appendKey(json, BatteryState.key(state.id()));
-        json.append('{');
-        appendFields(json, state.fields());
-        json.append(",\"" + WS_TIMESTAMP + "\":").append(wsTimestamp);
-        json.append(",\"" + LATENCY + "\":");
-        if (device == Frame.NO_TIMESTAMP) {
-            json.append("null");
-        } else {
-            json.append(wsTimestamp - device);
-        }
-        json.append("}}");
-        return new Frame(state.id(), device, state.fields().hashCode(), json.toString(), receivedNanos);
+        return update(state(state), wsTimestamp, receivedNanos);
     }
 
     /**
-     * The snapshot frame: one member per battery, {@code {}} when there is none.
+     * The snapshot frame: one member per battery, {@code {}} when there is none; stale batteries carry
+     * {@code "stale":true}.
      *
-     * @param states batteries with data
+     * @param states    batteries with data
+     * @param nowMillis the server's clock, for the stale flag
      * @return the frame text
      */
-    public String snapshot(Collection<BatteryState> states) {
-        StringBuilder json = new StringBuilder(64 + states.size() * 200);
+    public String snapshot(Collection<EncodedState> states, long nowMillis) {
+        int size = 2;
+        for (EncodedState state : states) {
+            size += state.json().length() + 32;
+        }
+        StringBuilder json = new StringBuilder(size);
         json.append('{');
         boolean first = true;
-        for (BatteryState state : states) {
+        for (EncodedState state : states) {
             if (!first) {
                 json.append(',');
             }
             first = false;
-            appendKey(json, BatteryState.key(state.id()));
-            appendState(json, state);
+            appendKey(json, BatteryState.key(state.battery()));
+            appendObject(json, state, nowMillis);
         }
         return json.append('}').toString();
     }
@@ -70,19 +132,48 @@ public final class FrameEncoder {
     /**
      * One battery's object as it appears in a snapshot, without the {@code battery:N:data} member around it.
      *
-     * @param state the battery
+     * @param state     the battery
+     * @param nowMillis the server's clock, for the stale flag
      * @return JSON object text
      */
-    public String state(BatteryState state) {
-        StringBuilder json = new StringBuilder(200);
-        appendState(json, state);
+    public String object(EncodedState state, long nowMillis) {
+        StringBuilder json = new StringBuilder(state.json().length() + 16);
+        appendObject(json, state, nowMillis);
         return json.toString();
     }
 
-    private static void appendState(StringBuilder json, BatteryState state) {
-        json.append('{');
-        appendFields(json, state.fields());
-        json.append('}');
+    /**
+     * Whether a state is stale at a given time.
+     *
+     * @param state     the state
+     * @param nowMillis the server's clock
+     * @return true when its device timestamp is older than the stale time (never when the flag is off)
+     */
+    public boolean isStale(EncodedState state, long nowMillis) {
+        return staleAfterMillis > 0 && state.ordered() && nowMillis - state.deviceTimestamp() > staleAfterMillis;
+    }
+
+    /** Whether stale batteries are flagged at all. */
+    public boolean flagsStale() {
+        return staleAfterMillis > 0;
+    }
+
+    /** The stale time in milliseconds; 0 when off. */
+    long staleAfterMillis() {
+        return staleAfterMillis;
+    }
+
+    private void appendObject(StringBuilder json, EncodedState state, long nowMillis) {
+        String object = state.json();
+        if (!isStale(state, nowMillis)) {
+            json.append(object);
+            return;
+        }
+        json.append(object, 0, object.length() - 1);
+        if (object.length() > 2) {
+            json.append(',');
+        }
+        json.append("\"" + STALE + "\":true}");
     }
 
     /**
@@ -130,7 +221,7 @@ public final class FrameEncoder {
         for (Map.Entry<String, String> field : fields.entrySet()) {
             String name = field.getKey();
             // the server's own fields win over a hash field of the same name
-            if (!KNOWN_FIELDS.contains(name) && !WS_TIMESTAMP.equals(name) && !LATENCY.equals(name)) {
+            if (!KNOWN_FIELDS.contains(name) && !SERVER_FIELDS.contains(name)) {
                 first = appendField(json, first, name, field.getValue());
             }
         }

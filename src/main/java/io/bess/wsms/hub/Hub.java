@@ -3,19 +3,22 @@ package io.bess.wsms.hub;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
- * Who wants which battery. Fans each encoded frame out to the interested clients' outboxes and keeps the
- * upstream subscriptions equal to the batteries someone wants (subscribe on first interest, unsubscribe when the
- * last interested client leaves). Does no network work itself.
+ * Who wants which battery. Fans each encoded frame out to the interested clients' outboxes (and keeps the newest
+ * state of each battery for snapshots) and keeps the upstream subscriptions equal to the batteries someone wants
+ * (subscribe on first interest, unsubscribe when the last interested client leaves). Does no network work itself.
  */
 public final class Hub {
     private final ChannelInterest interest;
+    private final LatestStates latest;
     private final Object lock = new Object();
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
     /** Clients of "every battery": copy-on-write because fan-out reads it far more often than clients come and go. */
@@ -27,20 +30,34 @@ public final class Hub {
      * Creates a hub.
      *
      * @param interest keeps the upstream subscriptions
+     * @param latest   keeps the newest state of each subscribed battery
      */
-    public Hub(ChannelInterest interest) {
+    public Hub(ChannelInterest interest, LatestStates latest) {
         this.interest = interest;
+        this.latest = latest;
     }
 
     /**
-     * Offers a batch of frames (at most one per battery) to the clients that want them.
+     * Offers a batch of frames (at most one per battery) to the clients that want them, and wakes each of those
+     * clients' writers once for the whole batch: a client of many batteries then sends the batch in one write,
+     * where a wake per frame would cost a writer run and a system call per frame.
      *
      * @param frames encoded updates
      */
     public void publish(List<Frame> frames) {
-        for (Frame frame : frames) {
-            publish(frame);
+        if (frames.size() == 1) {
+            publish(frames.getFirst());
+            return;
         }
+        Set<ClientSession> touched = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Frame frame : frames) {
+            latest.offer(frame);
+            forEachRecipient(frame, session -> {
+                session.offer(frame);
+                touched.add(session);
+            });
+        }
+        touched.forEach(ClientSession::wake);
     }
 
     /**
@@ -49,15 +66,23 @@ public final class Hub {
      * @param frame an encoded update
      */
     public void publish(Frame frame) {
+        latest.offer(frame);
+        forEachRecipient(frame, session -> {
+            session.offer(frame);
+            session.wake();
+        });
+    }
+
+    private void forEachRecipient(Frame frame, Consumer<ClientSession> action) {
         List<ClientSession> explicit = byBattery.get(frame.battery());
         if (explicit != null) {
             for (ClientSession session : explicit) {
-                session.offer(frame);
+                action.accept(session);
             }
         }
         for (ClientSession session : everyBattery) {
             if (session.selection().includes(frame.battery())) {
-                session.offer(frame);
+                action.accept(session);
             }
         }
     }
@@ -74,7 +99,7 @@ public final class Hub {
             index(session, session.selection());
             reconcile();
         }
-        Thread.ofVirtual().name("ws-writer-", 0).start(() -> session.write(() -> unregister(session)));
+        session.start(() -> unregister(session));
     }
 
     /**
@@ -138,6 +163,13 @@ public final class Hub {
                 known = Set.copyOf(ids);
                 reconcile();
             }
+        }
+    }
+
+    /** The fleet's battery ids, as last told. */
+    public Set<Integer> knownBatteries() {
+        synchronized (lock) {
+            return known;
         }
     }
 

@@ -4,34 +4,32 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntPredicate;
 
 /**
  * A client's pending work, bounded by its number of batteries: at most one state per battery (a newer state
  * replaces a queued older one: conflation), at most one snapshot request, a ping flag and a few notices (error
- * frames and pongs). Offers never block on the writer and never throw; the writer is woken only when it waits.
- * Steady-state offers and drains allocate nothing but the map's entries.
+ * frames and pongs). It also decides when the client's writer runs: offers never block and never throw, and a
+ * writer is claimed only when there is work and none is running, so a client with nothing to send has no thread.
  */
 final class Outbox {
     /** Error frames beyond this are dropped: a flood of bad commands cannot grow memory. */
     static final int MAX_NOTICES = 16;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition ready = lock.newCondition();
-    private final LinkedHashMap<Integer, Frame> updates = new LinkedHashMap<>();
-    private final ArrayDeque<byte[]> notices = new ArrayDeque<>();
+    private final LinkedHashMap<Integer, Frame> updates = new LinkedHashMap<>(4);
+    /** Created on the first notice: most clients never get one. */
+    private ArrayDeque<byte[]> notices;
     private SnapshotRequest snapshot;
     private CloseRequest close;
     private boolean pingDue;
-    private boolean writerWaiting;
+    private boolean writerRunning;
+    private boolean ended;
 
     /** A close the server wants to send. */
     record CloseRequest(int code, String reason) {
     }
 
-    /** What one drain took; owned and reused by the writer. */
+    /** What one drain took; owned by one writer run. */
     static final class Drain {
         final List<Frame> updates = new ArrayList<>();
         final List<byte[]> notices = new ArrayList<>();
@@ -48,127 +46,107 @@ final class Outbox {
         }
     }
 
-    OfferResult offer(Frame frame) {
-        lock.lock();
-        try {
-            if (close != null) {
-                return OfferResult.CLOSED;
-            }
-            Frame previous = updates.put(frame.battery(), frame);
-            wakeWriter();
-            return previous == null ? OfferResult.QUEUED : OfferResult.CONFLATED;
-        } finally {
-            lock.unlock();
+    synchronized OfferResult offer(Frame frame) {
+        if (close != null || ended) {
+            return OfferResult.CLOSED;
         }
+        Frame previous = updates.put(frame.battery(), frame);
+        return previous == null ? OfferResult.QUEUED : OfferResult.CONFLATED;
     }
 
     /** Queues a control or error frame (wire bytes); false when dropped. */
-    boolean notice(byte[] frame) {
-        lock.lock();
-        try {
-            if (close != null || notices.size() >= MAX_NOTICES) {
-                return false;
-            }
-            notices.add(frame);
-            wakeWriter();
-            return true;
-        } finally {
-            lock.unlock();
+    synchronized boolean notice(byte[] frame) {
+        if (close != null || ended) {
+            return false;
         }
+        if (notices == null) {
+            notices = new ArrayDeque<>(4);
+        }
+        if (notices.size() >= MAX_NOTICES) {
+            return false;
+        }
+        notices.add(frame);
+        return true;
     }
 
-    void requestSnapshot(SnapshotRequest request) {
-        lock.lock();
-        try {
-            snapshot = request.merge(snapshot);
-            wakeWriter();
-        } finally {
-            lock.unlock();
-        }
+    synchronized void requestSnapshot(SnapshotRequest request) {
+        snapshot = request.merge(snapshot);
     }
 
     /** Asks the writer to ping (or to give up on a silent peer). */
-    void requestPing() {
-        lock.lock();
-        try {
-            pingDue = true;
-            wakeWriter();
-        } finally {
-            lock.unlock();
-        }
+    synchronized void requestPing() {
+        pingDue = true;
     }
 
     /** Forgets queued states of batteries the client no longer wants. */
-    void discardIf(IntPredicate unwanted) {
-        lock.lock();
-        try {
-            updates.keySet().removeIf(unwanted::test);
-        } finally {
-            lock.unlock();
-        }
+    synchronized void discardIf(IntPredicate unwanted) {
+        updates.keySet().removeIf(unwanted::test);
     }
 
     /** Asks the writer to send a close frame and stop; later offers are refused. */
-    void close(int code, String reason) {
-        lock.lock();
-        try {
-            if (close == null) {
-                close = new CloseRequest(code, reason);
-                wakeWriter();
-            }
-        } finally {
-            lock.unlock();
+    synchronized void close(int code, String reason) {
+        if (close == null) {
+            close = new CloseRequest(code, reason);
         }
     }
 
-    int pendingUpdates() {
-        lock.lock();
-        try {
-            return updates.size();
-        } finally {
-            lock.unlock();
-        }
+    synchronized int pendingUpdates() {
+        return updates.size();
     }
 
     /**
-     * Waits until there is work and moves all of it into {@code into} (cleared first).
-     *
-     * @param into the writer's reusable drain
-     * @throws InterruptedException when the writer is interrupted
+     * Claims the writer: true when there is work, no writer runs and the session has not ended; the caller must
+     * then run one.
      */
-    void await(Drain into) throws InterruptedException {
+    synchronized boolean claimWriter() {
+        if (writerRunning || ended || idle()) {
+            return false;
+        }
+        writerRunning = true;
+        return true;
+    }
+
+    /**
+     * For the running writer: moves all pending work into {@code into} (cleared first), or, when there is none,
+     * releases the writer in the same step, so that an offer racing with it claims a new one.
+     *
+     * @param into the writer's drain
+     * @return false when the writer must end now (nothing to do)
+     */
+    synchronized boolean drainOrRelease(Drain into) {
         into.clear();
-        lock.lock();
-        try {
-            while (idle()) {
-                writerWaiting = true;
-                try {
-                    ready.await();
-                } finally {
-                    writerWaiting = false;
-                }
-            }
-            into.updates.addAll(updates.values());
-            updates.clear();
+        if (idle()) {
+            writerRunning = false;
+            return false;
+        }
+        into.updates.addAll(updates.values());
+        updates.clear();
+        if (notices != null) {
             into.notices.addAll(notices);
             notices.clear();
-            into.snapshot = snapshot;
-            snapshot = null;
-            into.close = close;
-            into.ping = pingDue;
-            pingDue = false;
-        } finally {
-            lock.unlock();
         }
+        into.snapshot = snapshot;
+        snapshot = null;
+        into.close = close;
+        into.ping = pingDue;
+        pingDue = false;
+        return true;
+    }
+
+    /** The session is over (its close was sent or its socket failed): nothing is queued or written any more. */
+    synchronized void end() {
+        ended = true;
+        writerRunning = false;
+        if (close == null) {
+            close = new CloseRequest(1000, "");
+        }
+        updates.clear();
+        notices = null;
+        snapshot = null;
     }
 
     private boolean idle() {
-        return updates.isEmpty() && notices.isEmpty() && snapshot == null && close == null && !pingDue;
-    }
-
-    private void wakeWriter() {
-        if (writerWaiting) {
-            ready.signal();
-        }
+        return updates.isEmpty() && (notices == null || notices.isEmpty()) && snapshot == null && close == null
+                && !pingDue;
     }
 }

@@ -26,6 +26,8 @@ import io.helidon.metrics.api.Timer;
 public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, UpgradeGate.RefusalCounter,
                                              AutoCloseable {
     private static final String PREFIX = "wsms.";
+    private static final String SNAPSHOT_STATES = "Battery states put into snapshot frames and REST answers, by where"
+            + " they came from: held in memory (cache) or read from Redis";
     /** Histogram bucket bounds of both timers: sub-millisecond fan-out up to seconds of pipeline lag. */
     private static final Duration[] BUCKETS = {
         Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
@@ -44,6 +46,8 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     private final Counter framesSent;
     private final Counter framesConflated;
     private final Counter redisMessages;
+    private final Counter snapshotFromMemory;
+    private final Counter snapshotFromRedis;
     private final Timer deliveryDelay;
     private final Timer pipelineLatency;
     private final Supplier<Long> redisReconnects;
@@ -55,9 +59,11 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
      * @param subscribedChannels    Redis channels subscribed now
      * @param subscriberConnections Redis pub/sub connections holding a subscription now
      * @param redisReconnects       subscriber reconnects so far
+     * @param staleBatteries        stale batteries among all known ones
      */
     public ServiceMetrics(Supplier<Integer> connectedClients, Supplier<Integer> subscribedChannels,
-                          Supplier<Integer> subscriberConnections, Supplier<Long> redisReconnects) {
+                          Supplier<Integer> subscriberConnections, Supplier<Long> redisReconnects,
+                          Supplier<Integer> staleBatteries) {
         this.registry = Metrics.globalRegistry();
         this.redisReconnects = redisReconnects;
         framesSent = counter("frames.sent", "Frames written to clients");
@@ -71,6 +77,14 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         gauge("redis.channels.subscribed", "Redis channels subscribed", subscribedChannels);
         gauge("redis.subscriber.connections", "Redis pub/sub connections holding a subscription",
               subscriberConnections);
+        gauge("batteries.stale", "Stale batteries (newest state older than battery.stale-after) among all known ones",
+              staleBatteries);
+        snapshotFromMemory = remember(registry.getOrCreate(
+                Counter.builder(PREFIX + "snapshot.states").description(SNAPSHOT_STATES)
+                        .tags(List.of(Tag.create("source", "cache")))));
+        snapshotFromRedis = remember(registry.getOrCreate(
+                Counter.builder(PREFIX + "snapshot.states").description(SNAPSHOT_STATES)
+                        .tags(List.of(Tag.create("source", "redis")))));
         // the registry holds a functional counter's state object weakly: this instance lives as long as the service
         remember(registry.getOrCreate(FunctionalCounter.builder(PREFIX + "redis.reconnects", this,
                                                                 m -> m.redisReconnects.get())
@@ -83,6 +97,12 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     public void framesSent(int frames, long oldestSinceReceivedNanos) {
         framesSent.increment(frames);
         deliveryDelay.record(oldestSinceReceivedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void snapshotStates(int fromMemory, int fromStore) {
+        snapshotFromMemory.increment(fromMemory);
+        snapshotFromRedis.increment(fromStore);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.bess.wsms.redis;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 import io.bess.wsms.hub.BatteryState;
-import io.bess.wsms.hub.SnapshotSource;
+import io.bess.wsms.hub.FleetStore;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -26,7 +27,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * Every read tells {@link RedisStatus} whether Redis could be read: reads, not subscriber connections, decide
  * whether Redis is down.
  */
-public final class RedisStore implements SnapshotSource {
+public final class RedisStore implements FleetStore {
     /** The set of battery ids the upstream writer maintains. */
     public static final String IDS_KEY = "info:batteries:ids";
     private static final System.Logger LOGGER = System.getLogger(RedisStore.class.getName());
@@ -48,6 +49,7 @@ public final class RedisStore implements SnapshotSource {
     }
 
     /** The fleet's battery ids; members that are not non-negative integers are ignored. */
+    @Override
     public Set<Integer> batteryIds() {
         Set<String> members = retryOnce(c -> c.smembers(IDS_KEY));
         Set<Integer> ids = new HashSet<>();
@@ -57,22 +59,6 @@ public final class RedisStore implements SnapshotSource {
         return ids;
     }
 
-    /**
-     * One battery's hash.
-     *
-     * @param battery id
-     * @return its state, empty when the hash is missing or empty
-     */
-    public Optional<BatteryState> read(int battery) {
-        Map<String, String> fields = retryOnce(c -> c.hgetAll(BatteryState.key(battery)));
-        return fields == null || fields.isEmpty() ? Optional.empty() : Optional.of(state(battery, fields));
-    }
-
-    @Override
-    public List<BatteryState> readAll() {
-        return read(batteryIds());
-    }
-
     @Override
     public List<BatteryState> read(Collection<Integer> batteries) {
         Set<Integer> sorted = new TreeSet<>(batteries);
@@ -80,6 +66,37 @@ public final class RedisStore implements SnapshotSource {
             return List.of();
         }
         return retryOnce(c -> pipelinedRead(c, sorted));
+    }
+
+    @Override
+    public Map<Integer, Long> timestamps(Collection<Integer> batteries) {
+        if (batteries.isEmpty()) {
+            return Map.of();
+        }
+        return retryOnce(c -> pipelinedTimestamps(c, batteries));
+    }
+
+    private static Map<Integer, Long> pipelinedTimestamps(UnifiedJedis c, Collection<Integer> batteries) {
+        Map<Integer, Response<String>> responses = new LinkedHashMap<>();
+        try (AbstractPipeline pipeline = c.pipelined()) {
+            for (Integer battery : batteries) {
+                responses.put(battery, pipeline.hget(BatteryState.key(battery), "timestamp"));
+            }
+            pipeline.sync();
+        }
+        Map<Integer, Long> timestamps = new HashMap<>();
+        responses.forEach((battery, response) -> {
+            try {
+                String raw = response.get();
+                if (raw != null) {
+                    timestamps.put(battery, Long.parseLong(raw.trim()));
+                }
+            } catch (RuntimeException e) {
+                // not a hash, or not an integer: such a battery cannot be judged stale
+                LOGGER.log(Level.DEBUG, () -> "no timestamp for " + BatteryState.key(battery) + ": " + e);
+            }
+        });
+        return timestamps;
     }
 
     /** Checks that Redis answers; throws when it does not. */

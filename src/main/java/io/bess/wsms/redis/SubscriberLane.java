@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
+import io.bess.wsms.hub.ChannelWatch;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 
@@ -32,6 +33,7 @@ final class SubscriberLane {
     private final Function<HostAndPort, Connection> connect;
     private final boolean sharded;
     private final SignalBatcher batcher;
+    private final ChannelWatch watch;
     private final Listener listener;
     private final Backoff backoff = new Backoff(BACKOFF_BASE, BACKOFF_CAP);
     private final ReentrantLock lock = new ReentrantLock();
@@ -95,15 +97,17 @@ final class SubscriberLane {
      * @param connect  opens a connection of its own to a node
      * @param sharded  SSUBSCRIBE instead of SUBSCRIBE
      * @param batcher  reads the hashes of signalled batteries
+     * @param watch    told when a battery's subscription is confirmed and when it ends
      * @param listener told about failures, recoveries and moved channels
      */
     SubscriberLane(LaneKey key, Function<Integer, HostAndPort> target, Function<HostAndPort, Connection> connect,
-                   boolean sharded, SignalBatcher batcher, Listener listener) {
+                   boolean sharded, SignalBatcher batcher, ChannelWatch watch, Listener listener) {
         this.key = key;
         this.target = target;
         this.connect = connect;
         this.sharded = sharded;
         this.batcher = batcher;
+        this.watch = watch;
         this.listener = listener;
     }
 
@@ -286,6 +290,7 @@ final class SubscriberLane {
     }
 
     private void detach() {
+        List<String> lost;
         lock.lock();
         try {
             live = null;
@@ -293,9 +298,18 @@ final class SubscriberLane {
             attached = false;
             requested.clear();
             unsubscribing.clear();
+            lost = List.copyOf(confirmed);
             confirmed.clear();
         } finally {
             lock.unlock();
+        }
+        lost.forEach(channel -> lostChannel(channel));
+    }
+
+    private void lostChannel(String channel) {
+        Integer battery = BatteryChannel.battery(channel);
+        if (battery != null) {
+            watch.lost(battery);
         }
     }
 
@@ -398,6 +412,7 @@ final class SubscriberLane {
                 requestSync();
             }
             if (fresh && battery != null) {
+                watch.confirmed(battery);
                 batcher.catchUp(battery);
             }
         }
@@ -405,17 +420,21 @@ final class SubscriberLane {
         @Override
         public void unsubscribed(String channel) {
             boolean pushed;
+            boolean wasConfirmed;
             lock.lock();
             try {
                 lastHeardNanos = System.nanoTime();
-                confirmed.remove(channel);
-                if (unsubscribing.remove(channel)) {
-                    return;
+                wasConfirmed = confirmed.remove(channel);
+                pushed = !unsubscribing.remove(channel);
+                if (pushed) {
+                    requested.remove(channel);
+                    pushed = desired.containsKey(channel);
                 }
-                requested.remove(channel);
-                pushed = desired.containsKey(channel);
             } finally {
                 lock.unlock();
+            }
+            if (wasConfirmed) {
+                lostChannel(channel);
             }
             if (pushed) {
                 listener.moved(SubscriberLane.this, channel);

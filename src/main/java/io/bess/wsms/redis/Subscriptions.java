@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 import io.bess.wsms.hub.ChannelInterest;
+import io.bess.wsms.hub.ChannelWatch;
 import io.bess.wsms.timer.Periodic;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
@@ -46,7 +47,9 @@ public final class Subscriptions implements ChannelInterest, AutoCloseable {
     /** Lanes whose failure was logged as a warning, so that their recovery is logged too. */
     private final Set<SubscriberLane> warned = ConcurrentHashMap.newKeySet();
     private final List<Periodic> timers;
-    private UpdateRelay relay;
+    /** Set once by {@link #deliverTo}, read by every lane created later. */
+    private volatile UpdateRelay relay;
+    private volatile ChannelWatch watch = ChannelWatch.NONE;
     private int lanesPerNode;
     private Object epoch;
 
@@ -75,12 +78,14 @@ public final class Subscriptions implements ChannelInterest, AutoCloseable {
     }
 
     /**
-     * Where signals go.
+     * Where signals go, and who hears about confirmed and lost subscriptions.
      *
-     * @param updates the update relay
+     * @param updates  the update relay
+     * @param channels told when a battery's subscription is confirmed or lost
      */
-    public synchronized void deliverTo(UpdateRelay updates) {
+    public void deliverTo(UpdateRelay updates, ChannelWatch channels) {
         this.relay = updates;
+        this.watch = channels;
     }
 
     @Override
@@ -143,7 +148,8 @@ public final class Subscriptions implements ChannelInterest, AutoCloseable {
         return lanes.computeIfAbsent(key, k -> {
             SubscriberLane lane = new SubscriberLane(k, failures -> target(k, failures),
                                                      connector::subscriberConnection, connector.sharded(),
-                                                     new SignalBatcher("redis-read-" + k, relay), laneListener);
+                                                     new SignalBatcher("redis-read-" + k, relay), watch,
+                                                     laneListener);
             lane.start();
             return lane;
         });

@@ -3,9 +3,9 @@ package io.bess.wsms.web;
 import java.util.List;
 import java.util.Optional;
 
-import io.bess.wsms.hub.BatteryState;
+import io.bess.wsms.hub.EncodedState;
 import io.bess.wsms.hub.FrameEncoder;
-import io.bess.wsms.redis.RedisStore;
+import io.bess.wsms.hub.Snapshots;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -14,19 +14,22 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** {@code GET /api/batteries} (the snapshot frame's JSON) and {@code GET /api/batteries/{id}} (one battery). */
+/**
+ * {@code GET /api/batteries} (the snapshot frame's JSON) and {@code GET /api/batteries/{id}} (one battery), read
+ * the way snapshots are: from memory where the service holds the state, else from Redis.
+ */
 public final class BatteryApi implements HttpService {
-    private final RedisStore store;
+    private final Snapshots snapshots;
     private final FrameEncoder encoder;
 
     /**
      * Creates the API.
      *
-     * @param store   where batteries are read
-     * @param encoder frame encoder (the same JSON as the WebSocket frames)
+     * @param snapshots where batteries are read
+     * @param encoder   frame encoder (the same JSON as the WebSocket frames)
      */
-    public BatteryApi(RedisStore store, FrameEncoder encoder) {
-        this.store = store;
+    public BatteryApi(Snapshots snapshots, FrameEncoder encoder) {
+        this.snapshots = snapshots;
         this.encoder = encoder;
     }
 
@@ -53,7 +56,8 @@ public final class BatteryApi implements HttpService {
     }
 
     private void all(ServerRequest req, ServerResponse res) {
-        readOrFail(res, () -> store.readAll()).ifPresent(states -> sendJson(res, encoder.snapshot(states)));
+        readOrFail(res, snapshots::all)
+                .ifPresent(states -> sendJson(res, encoder.snapshot(states, System.currentTimeMillis())));
     }
 
     private void one(ServerRequest req, ServerResponse res) {
@@ -65,11 +69,11 @@ public final class BatteryApi implements HttpService {
             ApiError.badRequest(e.getMessage()).send(res);
             return;
         }
-        readOrFail(res, () -> store.read(List.of(id))).ifPresent(states -> {
+        readOrFail(res, () -> snapshots.of(List.of(id))).ifPresent(states -> {
             if (states.isEmpty()) {
                 new ApiError(Status.NOT_FOUND_404, "not_found", "Battery " + id + " has no data.").send(res);
             } else {
-                sendJson(res, encoder.state(states.getFirst()));
+                sendJson(res, encoder.object(states.getFirst(), System.currentTimeMillis()));
             }
         });
     }
@@ -91,7 +95,7 @@ public final class BatteryApi implements HttpService {
         return BatteryIds.fromQuery(List.of(raw), 1).iterator().next();
     }
 
-    private static Optional<List<BatteryState>> readOrFail(ServerResponse res, Read read) {
+    private static Optional<List<EncodedState>> readOrFail(ServerResponse res, Read read) {
         try {
             return Optional.of(read.run());
         } catch (RuntimeException e) {
@@ -107,6 +111,6 @@ public final class BatteryApi implements HttpService {
 
     @FunctionalInterface
     private interface Read {
-        List<BatteryState> run();
+        List<EncodedState> run();
     }
 }

@@ -2,9 +2,8 @@ package io.bess.wsms.web;
 
 import io.bess.wsms.config.WsSettings;
 import io.bess.wsms.hub.DeliveryMetrics;
-import io.bess.wsms.hub.FrameEncoder;
 import io.bess.wsms.hub.Hub;
-import io.bess.wsms.hub.SnapshotSource;
+import io.bess.wsms.hub.Snapshots;
 import io.helidon.webserver.websocket.WsRouting;
 
 /** The {@code /ws} route: a new {@link WsEndpoint} per connection. */
@@ -17,15 +16,14 @@ public final class WebSocketRoutes {
      *
      * @param hub       fan-out
      * @param snapshots snapshot reads
-     * @param encoder   frame encoder
      * @param metrics   delivery metrics
      * @param settings  WebSocket rules
      * @param gate      decides whether an upgrade may proceed
      * @return the routing builder
      */
-    public static WsRouting.Builder create(Hub hub, SnapshotSource snapshots, FrameEncoder encoder, DeliveryMetrics metrics,
-                                   WsSettings settings, UpgradeGate gate) {
+    public static WsRouting.Builder create(Hub hub, Snapshots snapshots, DeliveryMetrics metrics, WsSettings settings,
+                                           UpgradeGate gate) {
         return WsRouting.builder()
-                .endpoint(UpgradeGate.PATH, () -> new WsEndpoint(hub, snapshots, encoder, metrics, settings, gate));
+                .endpoint(UpgradeGate.PATH, () -> new WsEndpoint(hub, snapshots, metrics, settings, gate));
     }
 }

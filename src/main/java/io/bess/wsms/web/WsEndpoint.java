@@ -10,7 +10,7 @@ import io.bess.wsms.hub.FrameEncoder;
 import io.bess.wsms.hub.Hub;
 import io.bess.wsms.hub.Selection;
 import io.bess.wsms.hub.SnapshotRequest;
-import io.bess.wsms.hub.SnapshotSource;
+import io.bess.wsms.hub.Snapshots;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
@@ -25,8 +25,7 @@ import io.helidon.websocket.WsUpgradeException;
  */
 final class WsEndpoint implements WsListener {
     private final Hub hub;
-    private final SnapshotSource snapshots;
-    private final FrameEncoder encoder;
+    private final Snapshots snapshots;
     private final DeliveryMetrics metrics;
     private final WsSettings settings;
     private final UpgradeGate gate;
@@ -34,11 +33,9 @@ final class WsEndpoint implements WsListener {
     private Selection selection = Selection.EVERY_BATTERY;
     private volatile ClientSession client;
 
-    WsEndpoint(Hub hub, SnapshotSource snapshots, FrameEncoder encoder, DeliveryMetrics metrics,
-               WsSettings settings, UpgradeGate gate) {
+    WsEndpoint(Hub hub, Snapshots snapshots, DeliveryMetrics metrics, WsSettings settings, UpgradeGate gate) {
         this.hub = hub;
         this.snapshots = snapshots;
-        this.encoder = encoder;
         this.metrics = metrics;
         this.settings = settings;
         this.gate = gate;
@@ -65,7 +62,7 @@ final class WsEndpoint implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
-        ClientSession created = new ClientSession(new WsTransport(session), selection, snapshots, encoder, metrics,
+        ClientSession created = new ClientSession(new WsTransport(session), selection, snapshots, metrics,
                                                   settings.pingInterval());
         client = created;
         if (hub.size() >= settings.maxConnections()) {

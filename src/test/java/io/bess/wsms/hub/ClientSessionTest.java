@@ -3,6 +3,8 @@ package io.bess.wsms.hub;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,15 +15,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The writer's own rules, with a socket stand-in that can fail on demand. */
 class ClientSessionTest {
-    private static final SnapshotSource NO_BATTERIES = new SnapshotSource() {
+    /** A store with no batteries: the test is about the writer, not about Redis. */
+    private static final FleetStore NO_BATTERIES = new FleetStore() {
         @Override
-        public List<BatteryState> readAll() {
-            return List.of();
+        public Set<Integer> batteryIds() {
+            return Set.of();
         }
 
         @Override
         public List<BatteryState> read(Collection<Integer> batteries) {
             return List.of();
+        }
+
+        @Override
+        public Map<Integer, Long> timestamps(Collection<Integer> batteries) {
+            return Map.of();
         }
     };
 
@@ -43,12 +51,14 @@ class ClientSessionTest {
                 aborted.set(true);
             }
         };
-        ClientSession session = new ClientSession(failing, Selection.EVERY_BATTERY, NO_BATTERIES, new FrameEncoder(),
-                                                  DeliveryMetrics.NONE, Duration.ofSeconds(20));
+        Snapshots snapshots = new Snapshots(new LatestStates(), NO_BATTERIES, new FrameEncoder(), DeliveryMetrics.NONE);
+        ClientSession session = new ClientSession(failing, Selection.EVERY_BATTERY, snapshots, DeliveryMetrics.NONE,
+                                                  Duration.ofSeconds(20));
         CountDownLatch ended = new CountDownLatch(1);
-        Thread.ofVirtual().start(() -> session.write(ended::countDown));
+        session.start(ended::countDown);
         assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(aborted).isTrue();
-        assertThat(session.offer(new Frame(1, 1, 1, "{}", 0))).isEqualTo(OfferResult.CLOSED);
+        Frame frame = new FrameEncoder().update(new BatteryState(1, Map.of("timestamp", "1")), 2, 0);
+        assertThat(session.offer(frame)).isEqualTo(OfferResult.CLOSED);
     }
 }

@@ -33,8 +33,10 @@ class MetricsTest {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
     private static final Set<String> COUNTERS = Set.of("wsms_frames_sent_total", "wsms_frames_conflated_total",
                                                        "wsms_redis_messages_total", "wsms_redis_reconnects_total",
-                                                       "wsms_upgrades_refused_total", "wsms_clients_closed_total");
-    private static final Set<String> GAUGES = Set.of("wsms_clients_connected", "wsms_redis_channels_subscribed");
+                                                       "wsms_upgrades_refused_total", "wsms_clients_closed_total",
+                                                       "wsms_snapshot_states_total");
+    private static final Set<String> GAUGES = Set.of("wsms_clients_connected", "wsms_redis_channels_subscribed",
+                                                     "wsms_redis_subscriber_connections", "wsms_batteries_stale");
     private static final Set<String> HISTOGRAMS = Set.of("wsms_delivery_delay_seconds",
                                                          "wsms_pipeline_latency_seconds");
     private static final List<String> BUCKET_BOUNDS = List.of("5.0E-4", "0.001", "0.002", "0.005", "0.01", "0.02",
