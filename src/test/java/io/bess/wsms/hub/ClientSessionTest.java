@@ -5,7 +5,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The writer's own rules, with a socket stand-in that can fail on demand. */
+/** The writer's own rules, with socket stand-ins that record writes or fail on demand. */
 class ClientSessionTest {
     /** A store with no batteries: the test is about the writer, not about Redis. */
     private static final FleetStore NO_BATTERIES = new FleetStore() {
@@ -34,6 +36,32 @@ class ClientSessionTest {
     };
 
     @Test
+    void theWriterEndsWhenTheOutboxIsEmptyAndABatchOfUpdatesGoesOutInOneWrite() throws Exception {
+        RecordingTransport socket = new RecordingTransport();
+        Hub hub = new Hub(batteries -> { }, new LatestStates());
+        ClientSession session = new ClientSession(socket, Selection.EVERY_BATTERY, snapshots(), DeliveryMetrics.NONE,
+                                                  Duration.ofSeconds(20));
+        hub.register(session);
+        byte[] snapshot = socket.writes.poll(10, TimeUnit.SECONDS);
+        assertThat(new String(snapshot, 2, snapshot.length - 2, java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{}");
+        Thread writer = socket.writers.poll(10, TimeUnit.SECONDS);
+        writer.join(10_000);
+        assertThat(writer.isAlive()).as("no thread for a client with nothing to send").isFalse();
+
+        FrameEncoder encoder = new FrameEncoder();
+        List<Frame> batch = List.of(
+                encoder.update(new BatteryState(1, Map.of("timestamp", "10", "voltage", "1")), 20, 0),
+                encoder.update(new BatteryState(2, Map.of("timestamp", "10", "voltage", "2")), 20, 0),
+                encoder.update(new BatteryState(3, Map.of("timestamp", "10", "voltage", "3")), 20, 0));
+        hub.publish(batch);
+        byte[] written = socket.writes.poll(10, TimeUnit.SECONDS);
+        assertThat(written).as("three frames, one write")
+                .hasSize(batch.stream().mapToInt(f -> f.wire().length).sum());
+        assertThat(socket.writes.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
     void failedWriteDropsTheSocketAndEndsTheSession() throws Exception {
         AtomicBoolean aborted = new AtomicBoolean();
         Transport failing = new Transport() {
@@ -51,8 +79,7 @@ class ClientSessionTest {
                 aborted.set(true);
             }
         };
-        Snapshots snapshots = new Snapshots(new LatestStates(), NO_BATTERIES, new FrameEncoder(), DeliveryMetrics.NONE);
-        ClientSession session = new ClientSession(failing, Selection.EVERY_BATTERY, snapshots, DeliveryMetrics.NONE,
+        ClientSession session = new ClientSession(failing, Selection.EVERY_BATTERY, snapshots(), DeliveryMetrics.NONE,
                                                   Duration.ofSeconds(20));
         CountDownLatch ended = new CountDownLatch(1);
         session.start(ended::countDown);
@@ -60,5 +87,29 @@ class ClientSessionTest {
         assertThat(aborted).isTrue();
         Frame frame = new FrameEncoder().update(new BatteryState(1, Map.of("timestamp", "1")), 2, 0);
         assertThat(session.offer(frame)).isEqualTo(OfferResult.CLOSED);
+    }
+
+    private static Snapshots snapshots() {
+        return new Snapshots(new LatestStates(), NO_BATTERIES, new FrameEncoder(), DeliveryMetrics.NONE);
+    }
+
+    /** Records every write and the thread that made it. */
+    private static final class RecordingTransport implements Transport {
+        private final BlockingQueue<byte[]> writes = new LinkedBlockingQueue<>();
+        private final BlockingQueue<Thread> writers = new LinkedBlockingQueue<>();
+
+        @Override
+        public void write(byte[] frames) {
+            writes.add(frames.clone());
+            writers.add(Thread.currentThread());
+        }
+
+        @Override
+        public void close(int code, String reason) {
+        }
+
+        @Override
+        public void abort() {
+        }
     }
 }
