@@ -45,8 +45,7 @@ const cards = new CardsView({
   section: $('cards-view'), grid: $('grid'), template: $('card-template'), legendWindow: $('legend-window'),
 }, fleet, requestFlush);
 const table = new TableView({
-  section: $('table-view'), scroll: $('table-scroll'), table: $('table'), head: $('table-head'),
-  cols: $('table-cols'), body: $('table-body'),
+  section: $('table-view'), scroll: $('table-scroll'), table: $('table'), head: $('table-head'), body: $('table-body'),
 }, sortBy, requestFlush);
 
 // ---------------------------------------------------------------- stream statistics

@@ -184,8 +184,9 @@ export class Fleet {
     const stale = value.stale === true;
     const latency = b.state.latency_ms;
     const received = b.state.ws_timestamp;
-    Object.assign(b.state, value);
-    delete b.state.stale;
+    for (const key in value) {
+      if (key !== 'stale') b.state[key] = value[key];
+    }
     if (stale) {
       // Its latency_ms is the battery's silence, not the pipeline's latency: keep the last real one.
       b.state.latency_ms = latency;

@@ -1,12 +1,21 @@
 // The table view: one row per battery, sortable by any column, and virtualized: only the rows in (and just
 // around) the scroll window exist in the DOM, so 5,000 batteries cost the same DOM as 30.
+//
+// Why it is built this way (scrolling through 5,000 live rows must stay smooth):
+// - an ARIA table of divs, not a <table>: each row is absolutely positioned and fully contained (CSS contain), so
+//   changing a row's text or moving it never lays out the others;
+// - data row i is always drawn by pooled row i modulo the pool's size, so scrolling by k rows rewrites k rows
+//   (the DOM order is restored for screen readers once scrolling pauses);
+// - the scroll position and the viewport's size are remembered from their events, so rendering never forces a
+//   layout to read them.
 
 import { ALARM_TEMP, ALARM_SOC, ALARM_SOH } from './model.js';
 import { fixed, clock } from './format.js';
 import { fillBadges } from './badges.js';
 
-const ROW_HEIGHT = 34;   // px; every row has exactly this height (style.css), so the window is arithmetic
+const ROW_HEIGHT = 34;   // px; every row has exactly this height (.tbody .trow in style.css)
 const OVERSCAN = 8;      // rows rendered beyond each edge of the window, so fast scrolling shows no gap
+const REORDER_AFTER_MS = 200;
 
 /** Severity for sorting by status: stale above any threshold alarm, more alarms above fewer. */
 function severity(b) {
@@ -47,7 +56,7 @@ export function comparator(key, dir) {
 }
 
 export class TableView {
-  constructor({ section, scroll, table, head, cols, body }, onSort, requestFlush) {
+  constructor({ section, scroll, table, head, body }, onSort, requestFlush) {
     this.section = section;
     this.scroll = scroll;
     this.table = table;
@@ -55,17 +64,21 @@ export class TableView {
     this.active = false;
     this.order = [];         // every battery, in the last sort order (re-sorting it is nearly linear)
     this.rows = [];          // the batteries shown, in order
-    this.pool = [];          // row elements, reused as the window moves
+    this.pool = [];          // row elements; data row i is drawn by pool[i % pool.length]
     this.stale = true;       // the rows or the window changed since the last render
+    this.scrollTop = 0;
+    this.viewport = 0;       // height of the scroll box
+    this.headHeight = 0;
+    this.bodyHeight = -1;
+    this.window = [0, 0];    // data rows [first, last) on screen
+    this.reorderTimer = 0;
 
+    table.style.setProperty('--columns', COLUMNS.map((c) => `minmax(0, ${c.width}fr)`).join(' '));
     for (const c of COLUMNS) {
-      const col = document.createElement('col');
-      col.style.width = `${c.width}px`;
-      cols.append(col);
-      const th = document.createElement('th');
-      th.scope = 'col';
+      const th = document.createElement('div');
+      th.setAttribute('role', 'columnheader');
+      th.className = numeric(c) ? 'cell num' : 'cell';
       th.dataset.key = c.key;
-      if (c.text !== null && c.key !== 'id' && c.key !== 'updated') th.classList.add('num');
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'sort';
@@ -85,12 +98,13 @@ export class TableView {
     }
     this.headers = Array.from(head.children);
 
-    this.topSpacer = spacer();
-    this.bottomSpacer = spacer();
-    body.append(this.topSpacer, this.bottomSpacer);
-
-    scroll.addEventListener('scroll', () => { this.stale = true; requestFlush(); }, { passive: true });
-    new ResizeObserver(() => { this.stale = true; requestFlush(); }).observe(scroll);
+    const invalidate = () => { this.stale = true; requestFlush(); };
+    scroll.addEventListener('scroll', () => { this.scrollTop = scroll.scrollTop; invalidate(); }, { passive: true });
+    new ResizeObserver(() => {
+      this.viewport = scroll.clientHeight;
+      this.headHeight = head.offsetHeight;
+      invalidate();
+    }).observe(scroll);
   }
 
   add(battery) {
@@ -122,49 +136,76 @@ export class TableView {
 
   scrollToTop() {
     this.scroll.scrollTop = 0;
+    this.scrollTop = 0;
   }
 
-  /** Renders the rows in the scroll window; the rest of the table is two spacers. */
+  /** Renders the rows in the scroll window; the body is as tall as all rows, so the scroll bar is true. */
   render() {
     if (!this.active || !this.stale) return;
     this.stale = false;
     const n = this.rows.length;
-    const headHeight = this.table.tHead.offsetHeight;
-    const top = this.scroll.scrollTop;
-    const height = Math.max(0, this.scroll.clientHeight - headHeight);
-    const first = Math.max(0, Math.min(n, Math.floor(top / ROW_HEIGHT) - OVERSCAN));
-    const last = Math.min(n, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
-    setHeight(this.topSpacer, first * ROW_HEIGHT);
-    setHeight(this.bottomSpacer, (n - last) * ROW_HEIGHT);
+    if (this.bodyHeight !== n * ROW_HEIGHT) {
+      this.bodyHeight = n * ROW_HEIGHT;
+      this.body.style.height = `${this.bodyHeight}px`;
+    }
+    const visible = Math.ceil(Math.max(0, this.viewport - this.headHeight) / ROW_HEIGHT) + 1;
+    const size = visible + 2 * OVERSCAN;
+    if (this.pool.length !== size) this.resizePool(size);
+    const first = Math.max(0, Math.min(n, Math.floor(this.scrollTop / ROW_HEIGHT) - OVERSCAN));
+    const last = Math.min(n, first + size);
+    const count = last - first;
+    for (let k = 0; k < size; k++) {
+      if ((k - (first % size) + size) % size >= count) this.pool[k].hide();   // no row of the window uses slot k
+    }
+    for (let i = first; i < last; i++) this.pool[i % size].show(this.rows[i], i);
+    if (this.window[0] !== first || this.window[1] !== last) {
+      this.window = [first, last];
+      // Screen readers read rows in DOM order, but moving DOM nodes while scrolling costs a layout per frame:
+      // put them in row order once the window has stopped moving.
+      clearTimeout(this.reorderTimer);
+      this.reorderTimer = setTimeout(() => this.reorder(), REORDER_AFTER_MS);
+    }
+  }
 
-    const needed = last - first;
-    while (this.pool.length < needed) {
+  reorder() {
+    const [first, last] = this.window;
+    let previous = null;
+    for (let i = first; i < last; i++) {
+      const el = this.pool[i % this.pool.length].el;
+      if (el.previousElementSibling !== previous) this.body.insertBefore(el, previous ? previous.nextSibling : this.body.firstChild);
+      previous = el;
+    }
+  }
+
+  resizePool(size) {
+    for (const row of this.pool) row.el.remove();
+    this.pool = [];
+    for (let k = 0; k < size; k++) {
       const row = new Row();
       this.pool.push(row);
-      this.body.insertBefore(row.el, this.bottomSpacer);
-    }
-    for (let k = 0; k < this.pool.length; k++) {
-      const row = this.pool[k];
-      if (k < needed) {
-        row.show(this.rows[first + k], first + k);
-      } else {
-        row.hide();
-      }
+      this.body.append(row.el);
     }
   }
 }
 
-/** One pooled table row; it remembers what each cell shows, so unchanged cells are not touched. */
+function numeric(column) {
+  return column.text !== null && column.key !== 'id' && column.key !== 'updated';
+}
+
+/** One pooled row; it remembers what each cell shows, so unchanged cells are not touched. */
 class Row {
   constructor() {
-    this.el = document.createElement('tr');
-    this.el.className = 'row';
+    this.el = document.createElement('div');
+    this.el.className = 'trow row';
+    this.el.setAttribute('role', 'row');
+    this.el.hidden = true;
     this.cells = COLUMNS.map((c) => {
-      const td = document.createElement('td');
-      td.dataset.col = c.key;
-      if (c.text !== null && c.key !== 'id' && c.key !== 'updated') td.className = 'num';
-      this.el.append(td);
-      return td;
+      const cell = document.createElement('div');
+      cell.setAttribute('role', 'cell');
+      cell.className = numeric(c) ? 'cell num' : 'cell';
+      cell.dataset.col = c.key;
+      this.el.append(cell);
+      return cell;
     });
     this.badges = document.createElement('span');
     this.badges.className = 'badges';
@@ -184,6 +225,7 @@ class Row {
     if (this.index !== index) {
       this.index = index;
       this.el.setAttribute('aria-rowindex', String(index + 2));   // the header is row 1
+      this.el.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
     }
     for (let i = 0; i < COLUMNS.length; i++) {
       const c = COLUMNS[i];
@@ -209,6 +251,7 @@ class Row {
 
   hide() {
     if (!this.el.hidden) this.el.hidden = true;
+    this.index = -1;
   }
 }
 
@@ -217,21 +260,4 @@ function okText() {
   el.className = 'ok';
   el.textContent = 'OK';
   return el;
-}
-
-function spacer() {
-  const tr = document.createElement('tr');
-  tr.className = 'spacer';
-  tr.setAttribute('aria-hidden', 'true');
-  const td = document.createElement('td');
-  td.colSpan = COLUMNS.length;
-  tr.append(td);
-  return tr;
-}
-
-function setHeight(spacerRow, px) {
-  const h = `${px}px`;
-  const td = spacerRow.firstChild;
-  if (td.style.height !== h) td.style.height = h;
-  spacerRow.hidden = px === 0;
 }

@@ -222,6 +222,7 @@ final class Chromium implements AutoCloseable {
             call("Page.reload", Json.createObjectBuilder().add("ignoreCache", true), session);
         }
 
+        /** The value of a JavaScript expression (a promise is awaited), as text. */
         String evalString(String expression) {
             JsonValue value = eval(expression);
             return value instanceof JsonString s ? s.getString() : value.toString();
@@ -255,7 +256,7 @@ final class Chromium implements AutoCloseable {
 
         private JsonValue eval(String expression) {
             JsonObject result = call("Runtime.evaluate", Json.createObjectBuilder()
-                    .add("expression", expression).add("returnByValue", true), session);
+                    .add("expression", expression).add("returnByValue", true).add("awaitPromise", true), session);
             if (result.containsKey("exceptionDetails")) {
                 throw new IllegalStateException("JavaScript failed: " + result.get("exceptionDetails"));
             }

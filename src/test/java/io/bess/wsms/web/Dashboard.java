@@ -17,18 +17,18 @@ import jakarta.json.JsonValue;
  * the overview's texts, the controls, the table's rows and aria attributes, the page's URL.
  */
 final class Dashboard implements AutoCloseable {
-    /** The rows the table renders (its scroll window), in order: id, status text and every cell's text. */
-    private static final String ROWS_JS = """
-            JSON.stringify(Array.from(document.querySelectorAll('#table-body tr.row:not([hidden])')).map(r => {
-              const o = { id: Number(r.dataset.batteryId), rowIndex: Number(r.getAttribute('aria-rowindex')),
-                          alarm: r.classList.contains('alarm'), stale: r.classList.contains('stale') };
-              for (const td of r.cells) o[td.dataset.col] = td.textContent;
-              return o;
-            }))""";
+    /** The rows the table renders (its scroll window), in row order: id, status text and every cell's text. */
+    private static final String ROWS = """
+            Array.from(document.querySelectorAll('#table-body .row:not([hidden])')).map(r => {
+              const o = {};
+              for (const cell of r.children) o[cell.dataset.col] = cell.textContent;
+              return Object.assign(o, { id: Number(r.dataset.batteryId), rowIndex: Number(r.getAttribute('aria-rowindex')),
+                                        alarm: r.classList.contains('alarm'), stale: r.classList.contains('stale') });
+            }).sort((a, b) => a.rowIndex - b.rowIndex)""";
 
     /** The overview's figures as texts, read in one evaluation, so they describe the same moment. */
-    private static final String OVERVIEW_JS = """
-            JSON.stringify({
+    private static final String OVERVIEW = """
+            ({
               count: document.getElementById('stat-count').textContent,
               stale: document.getElementById('ov-stale').textContent,
               alarms: document.getElementById('ov-alarms').textContent,
@@ -71,7 +71,7 @@ final class Dashboard implements AutoCloseable {
     }
 
     JsonObject overview() {
-        return page.evalJson(OVERVIEW_JS).asJsonObject();
+        return page.evalJson("JSON.stringify(" + OVERVIEW + ")").asJsonObject();
     }
 
     /** "cards" or "table": the view shown. */
@@ -91,7 +91,15 @@ final class Dashboard implements AutoCloseable {
 
     /** The rendered rows (the scroll window), in order. */
     List<JsonObject> renderedRows() {
-        return page.evalJson(ROWS_JS).asJsonArray().getValuesAs(JsonObject.class);
+        return page.evalJson("JSON.stringify(" + ROWS + ")").asJsonArray().getValuesAs(JsonObject.class);
+    }
+
+    /**
+     * The rendered rows and the overview, read in one evaluation: the page computes both in the same pass, so
+     * they describe the same moment ({"rows": [...], "overview": {...}}).
+     */
+    JsonObject rowsAndOverview() {
+        return page.evalJson("JSON.stringify({ rows: " + ROWS + ", overview: " + OVERVIEW + " })").asJsonObject();
     }
 
     /** Cards not hidden by the filter, by id. */
@@ -103,14 +111,22 @@ final class Dashboard implements AutoCloseable {
 
     /** The column header carrying aria-sort and its value, e.g. "temperature descending"; "" when none. */
     String sortedColumn() {
-        return page.evalString("(() => { const th = document.querySelectorAll('th[aria-sort]');"
+        return page.evalString("(() => { const th = document.querySelectorAll('#table-head [aria-sort]');"
                                        + " return th.length === 1 ? th[0].dataset.key + ' ' + th[0].getAttribute('aria-sort')"
                                        + " : th.length ? 'several' : ''; })()");
     }
 
+    /**
+     * Waits until the page has rendered what the last click or keystroke asked for: the page applies user input
+     * in its next animation frame, so two frames later the DOM shows it.
+     */
+    void settle() {
+        page.evalString("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(''))))");
+    }
+
     /** Clicks a column header of the table, as a user does to sort. */
     void clickHeader(String key) {
-        click("th[data-key=" + key + "] button");
+        click("#table-head [data-key=" + key + "] button");
     }
 
     void click(String selector) {

@@ -24,7 +24,6 @@ import io.bess.wsms.sim.BatterySimulator;
 import io.bess.wsms.sim.TelemetryWriter;
 import io.bess.wsms.support.LiveService;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
@@ -120,17 +119,18 @@ class FleetDashboardBrowserTest {
             dashboard.clickHeader("temperature");
             assertThat(dashboard.sortedColumn()).as("a second click toggles the direction")
                     .isEqualTo("temperature descending");
+            dashboard.settle();
 
             // Rows and overview are computed in the same pass over the page's data: read both in one go.
-            JsonObject seen = dashboard.evalJson("JSON.stringify({ temps: Array.from(document.querySelectorAll("
-                    + "'#table-body tr.row:not([hidden]) td[data-col=temperature]'), td => td.textContent).slice(0, 15),"
-                    + " max: document.getElementById('ov-temp').textContent })").asJsonObject();
-            List<Double> temps = seen.getJsonArray("temps").getValuesAs(v -> Double.parseDouble(((JsonString) v).getString()));
+            JsonObject seen = dashboard.rowsAndOverview();
+            List<Double> temps = seen.getJsonArray("rows").getValuesAs(JsonObject.class).stream().limit(15)
+                    .map(r -> Double.parseDouble(r.getString("temperature"))).toList();
+            String max = seen.getJsonObject("overview").getString("tempMax");
             assertThat(temps).hasSize(15);
             assertThat(temps).as("the first rows are in descending temperature")
                     .isSortedAccordingTo((a, b) -> Double.compare(b, a));
             assertThat(temps.getFirst()).as("the first row is the hottest battery the page holds")
-                    .isEqualTo(Double.parseDouble(seen.getString("max")));
+                    .isEqualTo(Double.parseDouble(max));
             assertThat(temps.getFirst()).as("and close to the hottest in Redis (°C, the pipeline stores tenths)")
                     .isCloseTo(hottestInRedis(), offset(3.0));
             assertThat(dashboard.exceptions()).as("uncaught JavaScript exceptions").isEmpty();
