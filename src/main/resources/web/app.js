@@ -245,6 +245,7 @@ for (const button of ui.viewButtons) {
 }
 
 ui.q.value = state.q;
+ui.q.setAttribute('aria-invalid', String(ids.invalid.length > 0));
 ui.q.addEventListener('input', () => {
   state.q = ui.q.value;
   ids = parseIds(state.q);

@@ -242,6 +242,11 @@ final class Chromium implements AutoCloseable {
             return Json.createReader(new StringReader(evalString(expression))).readValue();
         }
 
+        /** Any DevTools command on this tab, e.g. Performance.getMetrics; answers its result. */
+        JsonObject send(String method, JsonObjectBuilder params) {
+            return call(method, params, session);
+        }
+
         /** A PNG of what the tab shows. */
         void screenshot(Path file) throws IOException {
             String data = call("Page.captureScreenshot", Json.createObjectBuilder().add("format", "png"), session)

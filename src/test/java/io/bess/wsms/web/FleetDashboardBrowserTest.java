@@ -281,7 +281,13 @@ class FleetDashboardBrowserTest {
     @EnabledIfSystemProperty(named = "dashboard.screenshots", matches = ".+")
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void screenshotOfTheTableView() throws IOException {
-        try (Dashboard dashboard = openFleet("/?sort=temperature&dir=desc")) {
+        try (Dashboard dashboard = openFleet("/")) {
+            // A picture of the steady stream: the page's update rate near the simulator's, every row updated live.
+            await("the stream is steady")
+                    .atMost(LOAD).pollInterval(Duration.ofMillis(250))
+                    .until(() -> Double.parseDouble(dashboard.eval("document.getElementById('stat-rate').textContent"))
+                            > BATTERIES * RATE / 2
+                            && dashboard.renderedRows().stream().noneMatch(r -> r.getString("latency").equals("–")));
             dashboard.screenshot(Path.of(System.getProperty("dashboard.screenshots"), "dashboard-table.png"));
         }
     }
