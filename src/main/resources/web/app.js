@@ -87,7 +87,7 @@ function onFrame(text) {
   let msg;
   try {
     msg = JSON.parse(text);
-  } catch (e) {
+  } catch {
     showBanner('The server sent a frame that is not JSON.');
     return;
   }
@@ -119,7 +119,10 @@ function onFrame(text) {
       if (Number.isFinite(b.latency)) recordLatency(b.latency, now);
     }
   }
-  if (snapshot) snapshotSeen = true;
+  if (snapshot && !snapshotSeen) {
+    snapshotSeen = true;
+    derivedForced = true;   // an empty fleet's first snapshot changes no battery, but changes what the page says
+  }
   requestFlush();
 }
 

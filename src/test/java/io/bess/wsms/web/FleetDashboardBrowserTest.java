@@ -180,9 +180,9 @@ class FleetDashboardBrowserTest {
                     .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         // one evaluation, so rows and overview come from the same moment
-                        JsonObject seen = dashboard.evalJson("JSON.stringify({ rows: Number(document.getElementById('table')"
-                                + ".getAttribute('aria-rowcount')) - 1, alarms: document.getElementById('ov-alarms').textContent })")
-                                .asJsonObject();
+                        JsonObject seen = dashboard.evalJson("JSON.stringify({"
+                                + " rows: Number(document.getElementById('table').getAttribute('aria-rowcount')) - 1,"
+                                + " alarms: document.getElementById('ov-alarms').textContent })").asJsonObject();
                         return seen.getInt("rows") == Integer.parseInt(seen.getString("alarms").replace(",", ""));
                     });
             int alarmed = dashboard.tableRows();
