@@ -5,45 +5,34 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import io.bess.wsms.ServiceFixture;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * End-to-end: the real service (embedded Redis + simulator) serves the dashboard, and a real headless
- * Chromium, driven over the DevTools protocol, shows batteries whose values change.
+ * End-to-end: the real service (embedded Redis + simulator, 16 batteries) serves the dashboard, and a real headless
+ * Chromium, driven over the DevTools protocol, shows them as cards whose values change.
  */
 class DashboardBrowserTest {
     private static final int BATTERIES = 16;
+    private static final Duration LOAD = Duration.ofSeconds(60);
 
-    /** Per card: id, the four metric texts and the device timestamp, as one JSON object. */
+    /** Per card: id, the four metric texts, the device timestamp, its classes and badges, as one JSON object. */
     private static final String CARDS_JS = """
             JSON.stringify(Array.from(document.querySelectorAll('.card')).map(c => ({
               id: c.dataset.batteryId,
@@ -51,7 +40,9 @@ class DashboardBrowserTest {
               current: c.querySelector('[data-f=current]').textContent,
               temperature: c.querySelector('[data-f=temperature]').textContent,
               soc: c.querySelector('[data-f=soc]').textContent,
-              ts: c.dataset.timestamp || ''
+              ts: c.dataset.timestamp || '',
+              alarm: c.classList.contains('alarm'),
+              badges: c.querySelector('[data-f=badges]').textContent
             })))""";
 
     /** Pixels of the first card's sparkline that carry the voltage line's blue: proves it is drawn. */
@@ -71,8 +62,7 @@ class DashboardBrowserTest {
     @BeforeAll
     static void startServiceAndBrowser() throws Exception {
         Optional<Path> chromium = Chromium.find();
-        assumeTrue(chromium.isPresent(), "Skipped: no Chromium found (install Debian's 'chromium' package, "
-                + "or set CHROME_BIN to a Chromium/Chrome binary) - the dashboard browser test needs one.");
+        assumeTrue(chromium.isPresent(), Chromium.missingMessage());
         service = ServiceFixture.start(Map.of("simulator.enabled", "true", "simulator.batteries", String.valueOf(BATTERIES)));
         browser = Chromium.launch(chromium.get());
     }
@@ -88,61 +78,139 @@ class DashboardBrowserTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void dashboardShowsLiveBatteriesAndTheirValuesChange() {
-        Chromium.Page page = openLive("/");
+        try (Dashboard dashboard = Dashboard.openLive(browser, url("/"), LOAD)) {
+            Chromium.Page page = dashboard.page();
+            await("every simulated battery has a card")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> cards(page).size() == BATTERIES);
+            List<JsonObject> before = cards(page);
+            assertThat(before).allSatisfy(card -> {
+                assertThat(card.getString("voltage")).as("voltage of battery %s", card.getString("id")).matches("\\d+");
+                assertThat(card.getString("current")).as("current").matches("\\d+");
+                assertThat(card.getString("temperature")).as("temperature in °C").matches("-?\\d+\\.\\d");
+                assertThat(card.getString("soc")).as("state of charge").matches("\\d+");
+            });
+            assertThat(before).extracting(c -> Integer.parseInt(c.getString("id")))
+                    .as("cards sorted by battery id").isSortedAccordingTo(Comparator.naturalOrder());
 
-        await("every simulated battery has a card")
-                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> cards(page).size() == BATTERIES);
-        List<JsonObject> before = cards(page);
-        assertThat(before).allSatisfy(card -> {
-            assertThat(card.getString("voltage")).as("voltage of battery %s", card.getString("id")).matches("\\d+");
-            assertThat(card.getString("current")).as("current").matches("\\d+");
-            assertThat(card.getString("temperature")).as("temperature in °C").matches("-?\\d+\\.\\d");
-            assertThat(card.getString("soc")).as("state of charge").matches("\\d+");
-        });
-        assertThat(before).extracting(c -> Integer.parseInt(c.getString("id")))
-                .as("cards sorted by battery id").isSortedAccordingTo(Comparator.naturalOrder());
+            await("a battery's shown values change")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> changedMetrics(before, cards(page)) > 0);
 
-        await("a battery's shown values change")
-                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> changedMetrics(before, cards(page)) > 0);
-
-        await("the summary counts updates and the sparkline is drawn")
-                .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
-                .until(() -> Double.parseDouble(page.evalString("document.getElementById('stat-rate').textContent")) > 0
-                        && page.evalInt(SPARK_PIXELS_JS) > 10);
-        assertThat(page.evalString("document.getElementById('stat-count').textContent"))
-                .isEqualTo(String.valueOf(page.evalInt("document.querySelectorAll('.card').length")));
-        assertThat(page.exceptions()).as("uncaught JavaScript exceptions").isEmpty();
+            await("the summary counts updates and the sparkline is drawn")
+                    .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> Double.parseDouble(page.evalString("document.getElementById('stat-rate').textContent")) > 0
+                            && page.evalInt(SPARK_PIXELS_JS) > 10);
+            assertThat(page.evalString("document.getElementById('stat-count').textContent"))
+                    .isEqualTo(String.valueOf(page.evalInt("document.querySelectorAll('.card').length")));
+            assertThat(dashboard.view()).as("a small fleet is shown as cards").isEqualTo("cards");
+            assertThat(dashboard.viewButtonPressed("cards")).isTrue();
+            assertThat(page.exceptions()).as("uncaught JavaScript exceptions").isEmpty();
+        }
     }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void batteriesParameterOfThePageSelectsTheCards() {
-        Chromium.Page page = openLive("/?batteries=2,5");
-
-        await("the snapshot of the selection is shown")
-                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> cards(page).size() == 2);
-        assertThat(cards(page)).extracting(c -> c.getString("id")).containsExactly("2", "5");
-        assertThat(page.evalString("document.getElementById('filter').textContent")).contains("2, 5");
-        assertThat(page.exceptions()).as("uncaught JavaScript exceptions").isEmpty();
+        try (Dashboard dashboard = Dashboard.openLive(browser, url("/?batteries=2,5"), LOAD)) {
+            Chromium.Page page = dashboard.page();
+            await("the snapshot of the selection is shown")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> cards(page).size() == 2);
+            assertThat(cards(page)).extracting(c -> c.getString("id")).containsExactly("2", "5");
+            assertThat(page.evalString("document.getElementById('filter').textContent")).contains("2, 5");
+            assertThat(page.exceptions()).as("uncaught JavaScript exceptions").isEmpty();
+        }
     }
 
-    /** Opens a tab on the service and waits until its WebSocket is live and at least one card shows. */
-    private static Chromium.Page openLive(String path) {
-        Chromium.Page page = browser.open("http://127.0.0.1:" + service.port() + path);
-        await("the page connects and shows battery cards")
-                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions()   // the page may still be loading: no element, no context yet
-                .until(() -> "live".equals(page.evalString("document.getElementById('conn').dataset.state"))
-                        && page.evalInt("document.querySelectorAll('.card').length") > 0);
-        return page;
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void overviewSummarizesTheCards() {
+        try (Dashboard dashboard = Dashboard.openLive(browser, url("/"), LOAD)) {
+            Chromium.Page page = dashboard.page();
+            await("every simulated battery has a card")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> cards(page).size() == BATTERIES);
+            // The overview is recomputed at most 10 times a second, the cards every frame: poll until both
+            // describe the same moment for the hottest battery and the extremes of charge.
+            await("the overview's max temperature and state of charge range match the cards")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        JsonObject overview = dashboard.overview();
+                        List<JsonObject> cards = cards(page);
+                        double maxTemp = cards.stream().mapToDouble(c -> Double.parseDouble(c.getString("temperature")))
+                                .max().orElseThrow();
+                        int minSoc = cards.stream().mapToInt(c -> Integer.parseInt(c.getString("soc"))).min().orElseThrow();
+                        int maxSoc = cards.stream().mapToInt(c -> Integer.parseInt(c.getString("soc"))).max().orElseThrow();
+                        return overview.getString("count").equals(String.valueOf(BATTERIES))
+                                && overview.getString("tempMax").equals(String.format(Locale.ROOT, "%.1f", maxTemp))
+                                && overview.getString("socMin").equals(String.valueOf(minSoc))
+                                && overview.getString("socMax").equals(String.valueOf(maxSoc));
+                    });
+            JsonObject overview = dashboard.overview();
+            assertThat(overview.getString("power")).as("total power in kW").matches("[\\d,]+(\\.\\d)?");
+            assertThat(Double.parseDouble(overview.getString("power").replace(",", "")))
+                    .as("16 batteries of a few hundred volts and tens of amperes: tens to hundreds of kW, not W or MW")
+                    .isBetween(10.0, 2_000.0);
+            assertThat(overview.getString("stale")).isEqualTo("0");
+            assertThat(page.exceptions()).as("uncaught JavaScript exceptions").isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void alarmThresholdsSetInThePageMarkCardsWithWordsNotOnlyColour() {
+        try (Dashboard dashboard = Dashboard.openLive(browser, url("/"), LOAD)) {
+            Chromium.Page page = dashboard.page();
+            await("every simulated battery has a card")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> cards(page).size() == BATTERIES);
+            assertThat(dashboard.inputValue("th-temp")).as("default temperature threshold, °C").isEqualTo("45");
+            assertThat(dashboard.inputValue("th-soc")).as("default state of charge threshold, %").isEqualTo("10");
+            assertThat(dashboard.inputValue("th-soh")).as("default state of health threshold, %").isEqualTo("80");
+
+            // No battery reaches these: no card is marked.
+            dashboard.type("th-temp", "1000");
+            dashboard.type("th-soc", "-1");
+            dashboard.type("th-soh", "-1");
+            await("no card is alarmed")
+                    .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> cards(page).stream().noneMatch(c -> c.getBoolean("alarm"))
+                            && dashboard.overview().getString("alarms").equals("0"));
+
+            // Every state of health is at most 100 %: every card is marked, with the metric named in words.
+            dashboard.type("th-soh", "101");
+            await("every card says ALARM: SoH")
+                    .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> cards(page).stream().allMatch(c -> c.getBoolean("alarm")
+                            && c.getString("badges").equals("ALARM: SoH"))
+                            && dashboard.overview().getString("alarms").equals(String.valueOf(BATTERIES)));
+            assertThat(dashboard.search()).as("the thresholds are kept in the URL")
+                    .contains("temp_above=1000").contains("soc_below=-1").contains("soh_below=101");
+            assertThat(page.exceptions()).as("uncaught JavaScript exceptions").isEmpty();
+        }
+    }
+
+    /**
+     * Writes docs/dashboard.png (the card view) when run with -Ddashboard.screenshots=docs, after the sparklines
+     * have filled (-Ddashboard.screenshots.wait=90s by default).
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "dashboard.screenshots", matches = ".+")
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void screenshotOfTheCardView() throws IOException, InterruptedException {
+        try (Dashboard dashboard = Dashboard.openLive(browser, url("/"), LOAD)) {
+            Thread.sleep(Duration.parse("PT" + System.getProperty("dashboard.screenshots.wait", "90s")).toMillis());
+            dashboard.screenshot(Path.of(System.getProperty("dashboard.screenshots"), "dashboard.png"));
+        }
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:" + service.port() + path;
     }
 
     private static List<JsonObject> cards(Chromium.Page page) {
-        return Json.createReader(new StringReader(page.evalString(CARDS_JS))).readArray()
-                .getValuesAs(JsonObject.class);
+        return page.evalJson(CARDS_JS).asJsonArray().getValuesAs(JsonObject.class);
     }
 
     /** Counts batteries whose voltage, current, temperature or state of charge text differs. */
@@ -154,201 +222,5 @@ class DashboardBrowserTest {
                 .filter(c -> Stream.of("voltage", "current", "temperature", "soc")
                         .anyMatch(f -> !c.getString(f).equals(old.get(c.getString("id")).getString(f))))
                 .count();
-    }
-
-    /** A headless Chromium process and one DevTools connection to it (flattened sessions). */
-    static final class Chromium implements AutoCloseable {
-        private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-
-        private final Process process;
-        private final Path profile;
-        private final WebSocket socket;
-        private final AtomicInteger ids = new AtomicInteger();
-        private final Map<Integer, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
-        private final List<String> exceptions = new CopyOnWriteArrayList<>();
-
-        private Chromium(Process process, Path profile, URI devtools) {
-            this.process = process;
-            this.profile = profile;
-            this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .connectTimeout(CALL_TIMEOUT)
-                    .buildAsync(devtools, new Listener())
-                    .join();
-        }
-
-        /** CHROME_BIN, then the usual names on PATH, then Debian's locations. */
-        static Optional<Path> find() {
-            List<Path> candidates = new ArrayList<>();
-            String env = System.getenv("CHROME_BIN");
-            if (env != null && !env.isBlank()) {
-                candidates.add(Path.of(env));
-            }
-            String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-            for (String dir : path.split(java.io.File.pathSeparator)) {
-                for (String name : List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")) {
-                    if (!dir.isEmpty()) {
-                        candidates.add(Path.of(dir, name));
-                    }
-                }
-            }
-            candidates.add(Path.of("/usr/bin/chromium"));
-            candidates.add(Path.of("/usr/lib/chromium/chromium"));
-            return candidates.stream().filter(Files::isExecutable).findFirst();
-        }
-
-        static Chromium launch(Path binary) throws IOException, InterruptedException {
-            Path profile = Files.createTempDirectory("wsms-chromium-");
-            Path log = profile.resolve("chromium.log");
-            ProcessBuilder builder = new ProcessBuilder(binary.toString(),
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-                    "--user-data-dir=" + profile, "--remote-debugging-port=0", "--window-size=1400,900",
-                    "about:blank")
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            // Chromium keeps scratch directories under TMPDIR: inside the profile, they go when the profile goes
-            builder.environment().put("TMPDIR", profile.toString());
-            Process process = builder.start();
-            // Chromium writes its chosen port and browser endpoint path here once DevTools listens.
-            Path activePort = profile.resolve("DevToolsActivePort");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (true) {
-                if (Files.exists(activePort)) {
-                    List<String> lines = Files.readAllLines(activePort);
-                    if (lines.size() >= 2) {
-                        URI devtools = URI.create("ws://127.0.0.1:" + lines.get(0).trim() + lines.get(1).trim());
-                        return new Chromium(process, profile, devtools);
-                    }
-                }
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    String output = Files.exists(log) ? Files.readString(log) : "";
-                    destroy(process);
-                    deleteTree(profile);
-                    throw new IllegalStateException("Chromium " + binary + " did not open DevTools; its output:\n" + output);
-                }
-                Thread.sleep(50);
-            }
-        }
-
-        /** Opens a tab at 1400x900 on url, with JavaScript exceptions recorded. */
-        Page open(String url) {
-            String targetId = call("Target.createTarget", Json.createObjectBuilder().add("url", "about:blank"), null)
-                    .getString("targetId");
-            String session = call("Target.attachToTarget",
-                    Json.createObjectBuilder().add("targetId", targetId).add("flatten", true), null)
-                    .getString("sessionId");
-            call("Runtime.enable", Json.createObjectBuilder(), session);
-            call("Emulation.setDeviceMetricsOverride", Json.createObjectBuilder()
-                    .add("width", 1400).add("height", 900).add("deviceScaleFactor", 1).add("mobile", false), session);
-            call("Page.navigate", Json.createObjectBuilder().add("url", url), session);
-            return new Page(session);
-        }
-
-        private JsonObject call(String method, JsonObjectBuilder params, String session) {
-            int id = ids.incrementAndGet();
-            CompletableFuture<JsonObject> answer = new CompletableFuture<>();
-            pending.put(id, answer);
-            JsonObjectBuilder message = Json.createObjectBuilder().add("id", id).add("method", method).add("params", params);
-            if (session != null) {
-                message.add("sessionId", session);
-            }
-            socket.sendText(message.build().toString(), true).join();
-            JsonObject reply = answer.orTimeout(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
-            if (reply.containsKey("error")) {
-                throw new IllegalStateException(method + " failed: " + reply.get("error"));
-            }
-            return reply.getJsonObject("result");
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.abort();
-            destroy(process);
-            deleteTree(profile);
-        }
-
-        private static void destroy(Process process) {
-            // The Debian launcher is a shell script: end its children (the browser and helpers) too.
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private static void deleteTree(Path root) throws IOException {
-            try (Stream<Path> paths = Files.walk(root)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException ignored) {
-                        // best effort: it is a temporary profile
-                    }
-                });
-            }
-        }
-
-        /** Reassembles DevTools messages and routes replies to callers and exceptions to the record. */
-        private final class Listener implements WebSocket.Listener {
-            private final StringBuilder partial = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    JsonObject message = Json.createReader(new StringReader(partial.toString())).readObject();
-                    partial.setLength(0);
-                    if (message.containsKey("id")) {
-                        CompletableFuture<JsonObject> answer = pending.remove(message.getInt("id"));
-                        if (answer != null) {
-                            answer.complete(message);
-                        }
-                    } else if ("Runtime.exceptionThrown".equals(message.getString("method", ""))) {
-                        exceptions.add(message.getJsonObject("params").getJsonObject("exceptionDetails").toString());
-                    }
-                }
-                webSocket.request(1);
-                return null;
-            }
-        }
-
-        /** One tab, addressed by its DevTools session. */
-        final class Page {
-            private final String session;
-
-            private Page(String session) {
-                this.session = session;
-            }
-
-            String evalString(String expression) {
-                JsonValue value = eval(expression);
-                return value.getValueType() == JsonValue.ValueType.STRING
-                        ? ((jakarta.json.JsonString) value).getString() : value.toString();
-            }
-
-            int evalInt(String expression) {
-                JsonValue value = eval(expression);
-                return value instanceof jakarta.json.JsonNumber n ? n.intValue() : -1;
-            }
-
-            List<String> exceptions() {
-                return List.copyOf(exceptions);
-            }
-
-            private JsonValue eval(String expression) {
-                JsonObject result = call("Runtime.evaluate", Json.createObjectBuilder()
-                        .add("expression", expression).add("returnByValue", true), session);
-                if (result.containsKey("exceptionDetails")) {
-                    throw new IllegalStateException("JavaScript failed: " + result.get("exceptionDetails"));
-                }
-                JsonObject remote = result.getJsonObject("result");
-                return remote.containsKey("value") ? remote.get("value") : JsonValue.NULL;
-            }
-        }
     }
 }
