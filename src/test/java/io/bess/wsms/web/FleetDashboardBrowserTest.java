@@ -26,13 +26,11 @@ import io.bess.wsms.support.LiveService;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClient;
 
 /**
  * The dashboard at fleet scale: the real service on its own Redis, fed by the battery simulator with 2,000
@@ -54,7 +52,7 @@ class FleetDashboardBrowserTest {
             "battery.stale-after", STALE_AFTER.toSeconds() + "s"));
 
     private static final SilenceableWriter WRITER = new SilenceableWriter();
-    private static RedisClient redisClient;
+    private static RedisConnector redisConnector;
     private static BatterySimulator simulator;
     private static Chromium browser;
 
@@ -62,8 +60,8 @@ class FleetDashboardBrowserTest {
     static void startSimulatorAndBrowser() throws Exception {
         Optional<Path> chromium = Chromium.find();
         assumeTrue(chromium.isPresent(), Chromium.missingMessage());
-        redisClient = new RedisConnector(LIVE.service().service().settings().redis()).pooledClient();
-        WRITER.target = new RedisTelemetryWriter(redisClient);
+        redisConnector = new RedisConnector(LIVE.service().service().settings().redis());
+        WRITER.target = new RedisTelemetryWriter(redisConnector);
         simulator = new BatterySimulator(new SimulatorSettings(SimulatorSettings.Mode.ON, BATTERIES, RATE), WRITER);
         simulator.start();
         try (Jedis jedis = LIVE.redis().jedis()) {
@@ -76,10 +74,10 @@ class FleetDashboardBrowserTest {
 
     @AfterAll
     static void stopSimulatorAndBrowser() throws Exception {
-        try (Chromium b = browser; BatterySimulator s = simulator; RedisClient c = redisClient) {
+        try (Chromium b = browser; BatterySimulator s = simulator; RedisConnector c = redisConnector) {
             browser = null;
             simulator = null;
-            redisClient = null;
+            redisConnector = null;
         }
     }
 
@@ -254,7 +252,6 @@ class FleetDashboardBrowserTest {
     }
 
     @Test
-    @Disabled("needs the server's stale flag (issue 11.1), enabled when merged")
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aBatteryThatStopsReportingShowsAsStaleUntilItReportsAgain() {
         try (Dashboard dashboard = openFleet("/?stale=1")) {
