@@ -1,11 +1,16 @@
 package io.bess.bench.load;
 
+import java.util.List;
+
 /**
  * One load shape. {@code oneBatteryEach}: client i asks for {@code ?batteries=(i % batteries) + 1}
  * (raw subscribers subscribe to that one channel); otherwise every client wants every battery.
  */
 public record Scenario(String name, int clients, int batteries, double rate, boolean oneBatteryEach,
                        int stalled, double warmupSeconds, double measureSeconds, String about) {
+    /** Every scenario, in the order the full suite runs them. */
+    public static final List<String> ALL = List.of("latency", "fanout", "many", "hot", "fleet",
+            "saturate", "slow");
 
     public static Scenario named(String name, double measure) {
         return switch (name) {
@@ -19,8 +24,12 @@ public record Scenario(String name, int clients, int batteries, double rate, boo
                     "latency + 50 clients that never read");
             case "saturate" -> new Scenario(name, 100, 10, 250, false, 0, 2, Math.min(measure, 5),
                     "100 clients, all 10 batteries, rate doubled until p99 > 50 ms or delivery < 99.9%");
+            case "hot" -> new Scenario(name, 10_000, 1, 2, true, 0, 2, measure,
+                    "10,000 clients all on one battery (?batteries=1), 2 updates/s");
+            case "fleet" -> new Scenario(name, 100, 10_000, 10_000, false, 0, 3, measure,
+                    "10,000 batteries x 1 update/s, 100 all-batteries clients (1,000,000 frames/s)");
             default -> throw new IllegalArgumentException("unknown scenario: " + name
-                    + " (latency, fanout, many, saturate, slow)");
+                    + " (" + String.join(", ", ALL) + ")");
         };
     }
 
@@ -30,6 +39,11 @@ public record Scenario(String name, int clients, int batteries, double rate, boo
 
     public int batteryOf(int client) {
         return client % batteries + 1;
+    }
+
+    /** Distinct battery channels the clients want, i.e. what the server must have subscribed before updates flow. */
+    public int channelsWanted() {
+        return oneBatteryEach ? Math.min(batteries, clients) : batteries;
     }
 
     /** Frames the clients should receive per update of {@code battery} from a target. */
