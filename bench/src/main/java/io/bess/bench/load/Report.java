@@ -100,9 +100,9 @@ final class Report {
                   window; the service's are those named `websocket-server-ms` (it names every connection), the raw
                   subscribers' and the peer's are every entry but the bench's own (`bench-writer`, `bench-probe`);
                   `connected_clients` (`INFO clients`) counts all, the bench's two included. Reads per connect:
-                  `HGETALL`/`HMGET`/`HGET` calls (`INFO commandstats`) during the connect phase / connections, and
+                  `HGETALL`/`HMGET`/`HGET` calls (`INFO commandstats`) during the connect phase / connections tried, and
                   the service's `wsms_snapshot_states_total{source="redis"|"cache"}` (`/observe/metrics`) over the
-                  same phase / connections ("n/a": the service does not export it).
+                  same phase / connections tried ("n/a": the service does not export it).
 
                 """);
         for (Map.Entry<String, List<Result>> e : all.entrySet()) {
@@ -200,7 +200,9 @@ final class Report {
         if (Double.isNaN(x) || Double.isNaN(y) || y == 0) {
             return "";
         }
-        return String.format(Locale.ROOT, "%.2fx", x / y);
+        double q = x / y;
+        // a connection count 100x apart must not print as 0.00x
+        return String.format(Locale.ROOT, q != 0 && Math.abs(q) < 0.01 ? "%.2gx" : "%.2fx", q);
     }
 
     private static void saturate(StringBuilder md, List<Result> rs, List<Target> targets) {

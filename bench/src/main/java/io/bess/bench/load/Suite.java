@@ -179,6 +179,7 @@ public final class Suite {
                     stalledConnected = clients.connect(sc.stalled(), i -> spec(sc, t, i, true), 10_000).connected();
                 }
                 int connectedAll = cr.connected() + stalledConnected;
+                int attemptedAll = cr.attempted() + sc.stalled();
                 long subscribed0 = System.nanoTime();
                 long channels = awaitSubscribed(probe, sc, t);
                 double subscribedSeconds = t == Target.RAW ? Double.NaN : (System.nanoTime() - subscribed0) / 1e9;
@@ -191,14 +192,14 @@ public final class Suite {
                             "GC.class_histogram"));
                     write(env.logDir().resolve(sc.name() + "-service-heap-histogram.txt"), histo);
                 }
-                double hashReadsPerConnect = connectedAll == 0 ? Double.NaN
-                        : (double) (probe.commandCalls(HASH_READS) - reads0) / connectedAll;
+                // per connection attempted: a client that timed out still cost its snapshot reads
+                double hashReadsPerConnect = (double) (probe.commandCalls(HASH_READS) - reads0) / attemptedAll;
                 double snapshotRedis = Double.NaN;
                 double snapshotCache = Double.NaN;
-                if (metrics0 != null && connectedAll > 0) {
+                if (metrics0 != null) {
                     MetricsScrape metrics1 = MetricsScrape.of(r.port());
-                    snapshotRedis = perConnect(metrics0, metrics1, "redis", connectedAll);
-                    snapshotCache = perConnect(metrics0, metrics1, "cache", connectedAll);
+                    snapshotRedis = perConnect(metrics0, metrics1, "redis", attemptedAll);
+                    snapshotCache = perConnect(metrics0, metrics1, "cache", attemptedAll);
                 }
                 RedisProbe.Connections conns0 = probe.connections();
                 long connectedClients0 = probe.info("clients", "connected_clients");
@@ -266,9 +267,17 @@ public final class Suite {
                 if (tot.delivered() < expected) {
                     // where the missing frames are: by battery and by second of the window (diagnostics only)
                     StringBuilder d = new StringBuilder();
-                    // the client loops count by battery up to id 256 (a fleet's higher ids share the last slot)
-                    for (int b = 1; b <= Math.min(sc.batteries(), tot.byBattery().length - 1); b++) {
-                        d.append(b).append('=').append(tot.byBattery()[b]).append(' ');
+                    if (sc.batteries() <= 64) {
+                        for (int b = 1; b <= sc.batteries(); b++) {
+                            d.append(b).append('=').append(tot.byBattery()[b]).append(' ');
+                        }
+                    } else {
+                        // the client loops count by battery up to id 256 (higher ids share the last slot)
+                        int none = 0;
+                        for (int b = 1; b < tot.byBattery().length - 1; b++) {
+                            none += tot.byBattery()[b] == 0 ? 1 : 0;
+                        }
+                        d.append(none).append(" of batteries 1..255 got nothing ");
                     }
                     d.append("| by second:");
                     for (int i = 0; i < Math.ceil(sc.measureSeconds()); i++) {
