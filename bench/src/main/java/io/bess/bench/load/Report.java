@@ -183,8 +183,8 @@ final class Report {
     }
 
     private static String fmt(Row row, Result r) {
-        if (r == null) {
-            return "-";
+        if (r == null || r.notRun()) {
+            return r != null && row == ROWS.get(0) ? "not run" : "-";
         }
         double v = row.f().applyAsDouble(r);
         return Double.isNaN(v) || v < 0 && !row.name().contains("RSS per") && !row.name().contains("heap per") ? "n/a"
@@ -192,7 +192,7 @@ final class Report {
     }
 
     private static String ratio(Row row, Result a, Result b) {
-        if (a == null || b == null) {
+        if (a == null || b == null || a.notRun() || b.notRun()) {
             return "";
         }
         double x = row.f().applyAsDouble(a);
@@ -278,8 +278,8 @@ final class Report {
         }
         Result peer = of(fleet, Target.PEER);
         if (peer != null) {
-            md.append(info("fleet: Node peer, for comparison", peer.error() != null && peer.delivered() == 0
-                    ? "not run (" + peer.error() + ")"
+            md.append(info("fleet: Node peer, for comparison", peer.notRun() ? peer.error()
+                    : peer.error() != null && peer.delivered() == 0 ? "failed (" + peer.error() + ")"
                     : String.format(Locale.ROOT, "%d Redis connections, %.3f%% delivered, p99 %.2f ms",
                     peer.redis().serverConnections(), 100 * peer.deliveryRatio(), peer.pMs(99)))).append('\n');
         }
@@ -399,8 +399,10 @@ final class Report {
             return "- **MISSED**: " + what + " (not measured" + why + ")\n";
         }
         boolean ok = atMost ? value <= limit : value >= limit;
-        String by = String.format(Locale.ROOT, fmt, Math.abs(value - limit));
-        String factor = limit == 0 ? "" : String.format(Locale.ROOT, ", %.2fx the limit", value / limit);
+        String by = String.format(Locale.ROOT, fmt, Math.abs(value - limit)).replace("%", " points");
+        // a factor of a percentage says nothing ("0.34x of 99.9%"): the distance in points says it
+        String factor = limit == 0 || fmt.contains("%%") ? ""
+                : String.format(Locale.ROOT, ", %.2fx the limit", value / limit);
         return "- " + (ok ? "MET" : "**MISSED**") + ": " + what + " (measured " + String.format(Locale.ROOT, fmt, value)
                 + context + "; limit " + String.format(Locale.ROOT, fmt, limit) + ": "
                 + (ok ? by + " to spare" : "missed by " + by) + factor + ")\n";

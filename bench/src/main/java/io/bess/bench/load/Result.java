@@ -27,6 +27,11 @@ public record Result(Scenario scenario, Target target, double rate,
                 Double.NaN);
     }
 
+    /** A target the scenario left out (its error says why). */
+    public boolean notRun() {
+        return error != null && error.startsWith("not run");
+    }
+
     public double deliveryRatio() {
         return expected == 0 ? Double.NaN : (double) delivered / expected;
     }

@@ -56,7 +56,10 @@ public final class Suite {
             Scenario sc = Scenario.named(name.trim(), suite.measure);
             List<Result> rs = new ArrayList<>();
             for (Target t : targets) {
-                if (sc.name().equals("saturate")) {
+                if (sc.skipReason(t) != null) {
+                    log("%s / %s: %s", sc.name(), t.label, sc.skipReason(t));
+                    rs.add(failed(sc, t, sc.rate(), sc.skipReason(t)));
+                } else if (sc.name().equals("saturate")) {
                     rs.addAll(suite.saturate(sc, t));
                 } else {
                     rs.add(suite.runFresh(sc, t));
