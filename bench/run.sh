@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the end-to-end bench: bench/run.sh [scenario...]   (latency fanout many saturate slow; default: all)
-# Env: TARGETS=raw,peer,service  MEASURE=10 (seconds per window)  SERVICE_OPTS="-Xmx..." (service JVM options)
+# Runs the end-to-end bench: bench/run.sh [scenario...]   (latency fanout many hot fleet saturate slow; default: all)
+# Env: TARGETS=raw,peer,service[,image]  MEASURE=10 (seconds per window)  SERVICE_OPTS="-Xmx..." (service JVM options)
+#      SERVICE_IMAGE=path/to/jlink-image (adds target "image": the service from the image's bin/start)
 #      JAVA_HOME (JDK 21+, default Temurin 25)  PEER_DIR (where the Node peer gets npm-installed)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -8,11 +9,14 @@ root="$(cd "$here/.." && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 [ -x "$JAVA_HOME/bin/java" ] || { echo "JAVA_HOME=$JAVA_HOME has no bin/java (need JDK 21+)" >&2; exit 1; }
 export PATH="$JAVA_HOME/bin:$PATH"
-targets="${TARGETS:-raw,peer,service}"
-scenarios="latency,fanout,many,saturate,slow"
+# SERVICE_IMAGE alone adds the jlink image as a fourth target beside the jar
+if [ -n "${SERVICE_IMAGE:-}" ]; then default_targets=raw,peer,service,image; else default_targets=raw,peer,service; fi
+targets="${TARGETS:-$default_targets}"
+scenarios="latency,fanout,many,hot,fleet,saturate,slow"
 [ $# -gt 0 ] && scenarios="$(IFS=,; echo "$*")"
 
-# 10,000 clients plus 10,000 server sockets: raise the soft fd limit to the hard one (20000 here).
+# 10,000 clients plus 10,000 server sockets ('many', 'hot'), or 10,000 Redis connections of today's service in
+# 'fleet': raise the soft fd limit to the hard one (20000 here); every process started from here inherits it.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 12000 ]; then
   echo "warning: open-file limit $(ulimit -n) is below what 'many' needs (10,000 sockets per process)" >&2
@@ -58,6 +62,17 @@ if [[ ",$targets," == *",service,"* ]] && [ -z "${SKIP_SERVICE_BUILD:-}" ] && [ 
   fi
   [ -f "$jar" ] || { echo "service build failed: no $jar" >&2; exit 1; }
 fi
+# The jlink image (target "image"): SERVICE_IMAGE as it is, else target/jlink-image, built when missing or older
+# than the sources (mvn -Pjlink, with its AOT training run: a few minutes).
+image="${SERVICE_IMAGE:-$root/target/jlink-image}"
+if [[ ",$targets," == *",image,"* ]]; then
+  if [ -z "${SERVICE_IMAGE:-}" ] && [ -z "${SKIP_SERVICE_BUILD:-}" ]; then
+    if [ ! -x "$image/bin/start" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$image/app/websocket-server-ms.jar" -print -quit 2>/dev/null)" ]; then
+      mvn -f "$root/pom.xml" -q -Pjlink package -DskipTests 2>&1 | grep -v '^WARNING' || true
+    fi
+  fi
+  [ -x "$image/bin/start" ] || { echo "no jlink image at $image (mvn -Pjlink -DskipTests package)" >&2; exit 1; }
+fi
 mvn -f "$here/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
 [ -f "$here/target/bench.jar" ] || { echo "bench build failed" >&2; exit 1; }
 
@@ -74,12 +89,12 @@ if [ -z "${SERVICE_LABEL:-}" ]; then
 fi
 # A partial run (some scenarios or targets) reports into target/partial/, leaving RESULTS.md to the last full run.
 out="$here"
-if [ $# -gt 0 ] || [ "$targets" != "raw,peer,service" ]; then
+if [ $# -gt 0 ] || { [ "$targets" != "raw,peer,service" ] && [ "$targets" != "raw,peer,service,image" ]; }; then
   out="$here/target/partial"; mkdir -p "$out"
   echo "partial run: report in $out/RESULTS.md" >&2
 fi
 cd "$here"
 exec "$JAVA_HOME/bin/java" -Xms1g -Xmx2g -XX:+UseParallelGC -jar "$here/target/bench.jar" \
   --scenarios "$scenarios" --targets "$targets" --measure "${MEASURE:-10}" --out "$out" --logs "$here/target/logs" \
-  --service-jar "$jar" --service-dir "$service_dir" --peer-dir "$peer" \
+  --service-jar "$jar" --service-dir "$service_dir" --service-image "$image" --peer-dir "$peer" \
   --java-home "$JAVA_HOME" --redis-server "$redis" --service-opts "${SERVICE_OPTS:-}" --service-label "$SERVICE_LABEL"

@@ -28,6 +28,9 @@ public final class Publisher implements AutoCloseable {
         channel = SocketChannel.open(new InetSocketAddress(host, port));
         channel.socket().setTcpNoDelay(true);
         drainer = Thread.ofPlatform().daemon().name("publisher-replies").start(this::drain);
+        // named, so that counting the server's Redis connections (CLIENT LIST) can leave the bench's own out
+        command("CLIENT", "SETNAME", "bench-writer");
+        flush();
     }
 
     private void drain() {
@@ -58,7 +61,11 @@ public final class Publisher implements AutoCloseable {
         }
     }
 
-    /** Registers battery ids 1..n and gives each a first state, so snapshots are non-empty. */
+    /**
+     * Registers battery ids 1..n ({@code SADD info:batteries:ids}, as the pipeline announces a battery) and gives
+     * each a first state, so snapshots are non-empty; returns when Redis has answered all of it. The service learns
+     * the ids by its battery poll; the suite then waits until it has subscribed the channels the clients want.
+     */
     public void prepopulate(int batteries) throws IOException {
         for (int id = 1; id <= batteries; id++) {
             command("SADD", "info:batteries:ids", Integer.toString(id));

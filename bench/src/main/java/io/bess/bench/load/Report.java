@@ -12,7 +12,10 @@ import java.util.function.ToDoubleFunction;
 
 /** Writes RESULTS.md (tables, ratios, targets) and one SVG latency-percentile plot per scenario. */
 final class Report {
-    private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c"};
+    private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
+    /** Issue 9: an instance holds at most redis.subscriber-connections (16) + redis.pool-size (32). */
+    static final int FLEET_SUBSCRIBER_CONNECTIONS = 16;
+    static final int FLEET_POOL_SIZE = 32;
 
     private Report() {
     }
@@ -48,7 +51,19 @@ final class Report {
             new Row("writer max lag ms", Result::writerMaxLagMs, "%.2f", false),
             new Row("updates superseded in writer catch-up bursts", r -> r.writerSuperseded(), "%.0f", false),
             new Row("duplicate frames (same update twice)", r -> r.duplicates(), "%.0f", false),
-            new Row("connections closed by server", r -> r.closedByServer(), "%.0f", false));
+            new Row("connections closed by server", r -> r.closedByServer(), "%.0f", false),
+            new Row("Redis connections held by the server", r -> r.redis().serverConnections(), "%.0f", true),
+            new Row("of them pub/sub (subscribed)", r -> r.redis().serverPubSubConnections(), "%.0f", true),
+            new Row("Redis connected_clients (INFO, all)", r -> r.redis().connectedClients(), "%.0f", true),
+            new Row("Redis channels subscribed before the window", r -> r.redis().channelsSubscribed(), "%.0f",
+                    false),
+            new Row("server had subscribed them, s after connect", r -> r.redis().subscribedSeconds(), "%.2f",
+                    false),
+            new Row("Redis hash reads per connect", r -> r.redis().hashReadsPerConnect(), "%.2f", true),
+            new Row("snapshot states from Redis per connect", r -> r.redis().snapshotRedisPerConnect(), "%.2f",
+                    false),
+            new Row("snapshot states from cache per connect", r -> r.redis().snapshotCachePerConnect(), "%.2f",
+                    false));
 
     static void write(Path dir, Map<String, List<Result>> all, List<Target> targets, String args, double seconds,
                       Target.Env env) throws IOException {
@@ -58,7 +73,7 @@ final class Report {
                 .append(Instant.now()).append(", ").append(String.format(Locale.ROOT, "%.0f", seconds))
                 .append(" s.\n\n");
         md.append("Command: `bench/run.sh` -> `java -jar bench/target/bench.jar ").append(args).append("`\n\n");
-        md.append("## Machine\n\n").append(machine(env)).append("\n");
+        md.append("## Machine\n\n").append(machine(env, targets)).append("\n");
         md.append("""
                 ## Method
                 - One process plays the writer (`HSET battery:{id}:data timestamp .. seq N` then `PUBLISH battery:{id}:data updates`,
@@ -78,6 +93,16 @@ final class Report {
                   CPU: utime+stime from /proc/<pid>/stat over the window. For raw Redis the "server" is Redis.
                 - Connect time: from `connect()` until the first frame (snapshot) arrived; for raw Redis until every
                   SUBSCRIBE was confirmed. At most 256 handshakes are in flight at once.
+                - Redis side (the bench's own probe connection, `bench-probe`, outside the window): after connecting,
+                  the bench waits (at most 60 s) until the server has subscribed every channel the clients want
+                  (`INFO stats` pubsub_channels; the Node peer: its one pattern) and reports how long that took.
+                  Connections held: the most `CLIENT LIST` entries seen after connecting and at the end of the
+                  window; the service's are those named `websocket-server-ms` (it names every connection), the raw
+                  subscribers' and the peer's are every entry but the bench's own (`bench-writer`, `bench-probe`);
+                  `connected_clients` (`INFO clients`) counts all, the bench's two included. Reads per connect:
+                  `HGETALL`/`HMGET`/`HGET` calls (`INFO commandstats`) during the connect phase / connections tried, and
+                  the service's `wsms_snapshot_states_total{source="redis"|"cache"}` (`/observe/metrics`) over the
+                  same phase / connections tried ("n/a": the service does not export it).
 
                 """);
         for (Map.Entry<String, List<Result>> e : all.entrySet()) {
@@ -93,9 +118,15 @@ final class Report {
                 md.append("![saturate: p99 by rate](saturate-p99.svg)\n\n");
             } else {
                 table(md, rs, targets);
-                if (sc.oneBatteryEach()) {
+                if (sc.oneBatteryEach() && sc.batteries() > 1) {
                     md.append("\nThe Node peer ignores `?batteries=` and sends every battery to every client, so its "
                             + "expected frames are ").append(sc.batteries()).append("x the others'.\n");
+                }
+                if (sc.name().equals("fleet")) {
+                    md.append("\nRaw Redis subscribers need one connection each (each holds a SUBSCRIBE of all ")
+                            .append(sc.batteries()).append(" channels). The service's target is at most ")
+                            .append(FLEET_SUBSCRIBER_CONNECTIONS).append(" subscriber connections + a pool of ")
+                            .append(FLEET_POOL_SIZE).append(" per instance, however many batteries.\n");
                 }
                 if (sc.stalled() > 0) {
                     md.append("\n\"clients connected\" includes the ").append(sc.stalled())
@@ -152,8 +183,8 @@ final class Report {
     }
 
     private static String fmt(Row row, Result r) {
-        if (r == null) {
-            return "-";
+        if (r == null || r.notRun()) {
+            return r != null && row == ROWS.get(0) ? "not run" : "-";
         }
         double v = row.f().applyAsDouble(r);
         return Double.isNaN(v) || v < 0 && !row.name().contains("RSS per") && !row.name().contains("heap per") ? "n/a"
@@ -161,7 +192,7 @@ final class Report {
     }
 
     private static String ratio(Row row, Result a, Result b) {
-        if (a == null || b == null) {
+        if (a == null || b == null || a.notRun() || b.notRun()) {
             return "";
         }
         double x = row.f().applyAsDouble(a);
@@ -169,7 +200,9 @@ final class Report {
         if (Double.isNaN(x) || Double.isNaN(y) || y == 0) {
             return "";
         }
-        return String.format(Locale.ROOT, "%.2fx", x / y);
+        double q = x / y;
+        // a connection count 100x apart must not print as 0.00x
+        return String.format(Locale.ROOT, q != 0 && Math.abs(q) < 0.01 ? "%.2gx" : "%.2fx", q);
     }
 
     private static void saturate(StringBuilder md, List<Result> rs, List<Target> targets) {
@@ -211,7 +244,173 @@ final class Report {
     }
 
     private static String checks(Map<String, List<Result>> all) {
-        StringBuilder md = new StringBuilder("## Targets (issue 6), checked by the bench\n\n");
+        return issue9(all) + issue10(all) + issue6(all);
+    }
+
+    /** Issue 9's fleet targets. */
+    private static String issue9(Map<String, List<Result>> all) {
+        List<Result> fleet = all.get("fleet");
+        if (fleet == null) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Targets of issue 9 (fleet scale), checked by the bench\n\n");
+        int maxConns = FLEET_SUBSCRIBER_CONNECTIONS + FLEET_POOL_SIZE;
+        for (Result s : services(fleet)) {
+            String who = "fleet" + variant(s);
+            md.append(limit(who + ": >= 99.9% delivered", 100 * s.deliveryRatio(), 99.9, false, "%.3f%%", "", s));
+            md.append(limit(who + ": p99 < 50 ms", s.pMs(99), 50, true, "%.2f ms", "", s));
+            md.append(limit(who + ": Redis connections per instance <= subscriber-connections (" + FLEET_SUBSCRIBER_CONNECTIONS
+                    + ") + pool size (" + FLEET_POOL_SIZE + ") = " + maxConns,
+                    s.redis().serverConnections() < 0 ? Double.NaN : s.redis().serverConnections(), maxConns, true,
+                    "%.0f", String.format(Locale.ROOT, "; %d of them pub/sub; Redis connected_clients %d",
+                            s.redis().serverPubSubConnections(), s.redis().connectedClients()), s));
+            md.append(info(who + ": server CPU / Redis CPU", String.format(Locale.ROOT,
+                    "%.0f%% / %.0f%% of a core; p50 %.2f ms; every channel subscribed %.2f s after connecting (%d)",
+                    s.serverCpuPercent(), s.redisCpuPercent(), s.pMs(50), s.redis().subscribedSeconds(),
+                    s.redis().channelsSubscribed()))).append('\n');
+        }
+        Result raw = of(fleet, Target.RAW);
+        if (raw != null) {
+            md.append(info("fleet: raw Redis subscribers, for comparison", String.format(Locale.ROOT,
+                    "%d connections (one per subscriber), %.3f%% delivered, p50 %.2f ms, p99 %.2f ms, Redis CPU %.0f%%",
+                    raw.redis().serverConnections(), 100 * raw.deliveryRatio(), raw.pMs(50), raw.pMs(99),
+                    raw.redisCpuPercent()))).append('\n');
+        }
+        Result peer = of(fleet, Target.PEER);
+        if (peer != null) {
+            md.append(info("fleet: Node peer, for comparison", peer.notRun() ? peer.error()
+                    : peer.error() != null && peer.delivered() == 0 ? "failed (" + peer.error() + ")"
+                    : String.format(Locale.ROOT, "%d Redis connections, %.3f%% delivered, p99 %.2f ms",
+                    peer.redis().serverConnections(), 100 * peer.deliveryRatio(), peer.pMs(99)))).append('\n');
+        }
+        return md.append('\n').toString();
+    }
+
+    /** Issue 10's performance targets, each with how far from the limit it is. */
+    private static String issue10(Map<String, List<Result>> all) {
+        StringBuilder md = new StringBuilder();
+        List<Result> lat = all.get("latency");
+        if (lat != null && of(lat, Target.RAW) != null) {
+            Result raw = of(lat, Target.RAW);
+            for (Result s : services(lat)) {
+                md.append(limit("latency" + variant(s) + ": connect p50 within 3x raw", s.connectMs(50),
+                        3 * raw.connectMs(50), true, "%.2f ms", ratioToRaw(s.connectMs(50), raw.connectMs(50), "%.2f ms"),
+                        s));
+            }
+        }
+        List<Result> many = all.get("many");
+        if (many != null) {
+            for (Result s : services(many)) {
+                String who = "many" + variant(s);
+                if (s.connected() < s.attempted()) {
+                    md.append(check(who + ": all " + s.attempted() + " connected in <= 1 s", false,
+                            s.connected() + " of " + s.attempted() + " connected"
+                                    + (s.error() == null ? "" : "; " + s.error()))).append('\n');
+                } else {
+                    md.append(limit(who + ": all " + s.attempted() + " connected in <= 1 s", s.connectWallSeconds(), 1,
+                            true, "%.2f s", "", s));
+                }
+                md.append(limit(who + ": <= 25 KB RSS per connection", s.rssPerConnKb(), 25, true, "%.1f KB", "", s));
+                md.append(limit(who + ": <= 15 KB live heap per connection", s.heapPerConnKb(), 15, true, "%.1f KB",
+                        "", s));
+                md.append(info(who + ": Redis reads per connect", String.format(Locale.ROOT,
+                        "%.2f hash reads (Redis commandstats); snapshot states from Redis %s, from the cache %s "
+                                + "(service metric %s)",
+                        s.redis().hashReadsPerConnect(), num(s.redis().snapshotRedisPerConnect()),
+                        num(s.redis().snapshotCachePerConnect()), MetricsScrape.SNAPSHOT_STATES))).append('\n');
+            }
+        }
+        List<Result> sat = all.get("saturate");
+        if (sat != null) {
+            double peer = highest(sat, Target.PEER);
+            for (Target t : List.of(Target.SERVICE, Target.IMAGE)) {
+                if (sat.stream().noneMatch(r -> r.target() == t)) {
+                    continue;
+                }
+                double svc = highest(sat, t);
+                String who = "saturate" + (t == Target.IMAGE ? " (jlink image)" : "");
+                if (peer > 0) {
+                    md.append(limit(who + ": >= 4x the Node peer's highest held rate", svc, 4 * peer, false,
+                            "%.0f updates/s", String.format(Locale.ROOT, "; peer %.0f updates/s, %.2fx the peer", peer,
+                                    svc / peer), null));
+                } else if (sat.stream().anyMatch(r -> r.target() == Target.PEER)) {
+                    md.append(info(who + ": >= 4x the Node peer's highest held rate",
+                            "the peer held no rate; service held " + Math.round(svc) + " updates/s")).append('\n');
+                }
+            }
+        }
+        List<Result> fan = all.get("fanout");
+        if (fan != null) {
+            Result raw = of(fan, Target.RAW);
+            for (Result s : services(fan)) {
+                String who = "fanout" + variant(s);
+                if (raw != null) {
+                    md.append(limit(who + ": p99 within 2x raw p99", s.pMs(99), 2 * raw.pMs(99), true, "%.2f ms",
+                            ratioToRaw(s.pMs(99), raw.pMs(99), "%.2f ms"), s));
+                }
+                md.append(limit(who + ": >= 99.9% delivered", 100 * s.deliveryRatio(), 99.9, false, "%.3f%%", "", s));
+            }
+        }
+        List<Result> hot = all.get("hot");
+        if (hot != null) {
+            Result raw = of(hot, Target.RAW);
+            for (Result s : services(hot)) {
+                String who = "hot" + variant(s);
+                if (raw != null) {
+                    md.append(limit(who + ": p99 within 2x raw p99", s.pMs(99), 2 * raw.pMs(99), true, "%.2f ms",
+                            ratioToRaw(s.pMs(99), raw.pMs(99), "%.2f ms"), s));
+                }
+                md.append(info(who + ": delivered", String.format(Locale.ROOT, "%.3f%% (raw %s)",
+                        100 * s.deliveryRatio(), raw == null ? "-" : String.format(Locale.ROOT, "%.3f%%",
+                                100 * raw.deliveryRatio())))).append('\n');
+            }
+        }
+        if (md.isEmpty()) {
+            return "";
+        }
+        return "## Targets of issue 10 (performance), checked by the bench\n\n" + md + "\n";
+    }
+
+    /** The service's results in a scenario: from its jar, and from its jlink image when that target ran. */
+    private static List<Result> services(List<Result> rs) {
+        return rs.stream().filter(r -> r.target().isService()).toList();
+    }
+
+    private static String variant(Result s) {
+        return s.target() == Target.IMAGE ? " (jlink image)" : "";
+    }
+
+    private static String ratioToRaw(double value, double raw, String fmt) {
+        return String.format(Locale.ROOT, "; raw " + fmt + ", %.2fx raw", raw, value / raw);
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /**
+     * One target with a limit: met or missed, the measured value, the limit, and by how much. A figure that was not
+     * measured (the run failed) counts as missed, with the run's error.
+     */
+    private static String limit(String what, double value, double limit, boolean atMost, String fmt, String context,
+                                Result r) {
+        if (Double.isNaN(value) || Double.isNaN(limit)) {
+            String why = r != null && r.error() != null ? ": " + r.error() : "";
+            return "- **MISSED**: " + what + " (not measured" + why + ")\n";
+        }
+        boolean ok = atMost ? value <= limit : value >= limit;
+        String by = String.format(Locale.ROOT, fmt, Math.abs(value - limit)).replace("%", " points");
+        // a factor of a percentage says nothing ("0.34x of 99.9%"): the distance in points says it
+        String factor = limit == 0 || fmt.contains("%%") ? ""
+                : String.format(Locale.ROOT, ", %.2fx the limit", value / limit);
+        return "- " + (ok ? "MET" : "**MISSED**") + ": " + what + " (measured " + String.format(Locale.ROOT, fmt, value)
+                + context + "; limit " + String.format(Locale.ROOT, fmt, limit) + ": "
+                + (ok ? by + " to spare" : "missed by " + by) + factor + ")\n";
+    }
+
+    /** Issue 6's targets (the previous round), kept so runs stay comparable with the earlier RESULTS.md. */
+    private static String issue6(Map<String, List<Result>> all) {
+        StringBuilder md = new StringBuilder("## Targets of issue 6 (the previous round), checked by the bench\n\n");
         List<String> lines = new ArrayList<>();
         List<Result> lat = all.get("latency");
         if (lat != null && of(lat, Target.SERVICE) != null && of(lat, Target.RAW) != null) {
@@ -264,6 +463,9 @@ final class Report {
                     String.format(Locale.ROOT, "%.1f MB -> %.1f MB", s.rssMeasureStartKb() / 1024.0,
                             s.rssMeasureEndKb() / 1024.0)));
         }
+        if (lines.isEmpty()) {
+            return "";
+        }
         for (String l : lines) {
             md.append(l).append('\n');
         }
@@ -278,13 +480,17 @@ final class Report {
         return "- " + what + ": " + actual;
     }
 
-    private static String machine(Target.Env env) {
+    private static String machine(Target.Env env, List<Target> targets) {
         StringBuilder sb = new StringBuilder();
         sb.append("- CPU: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores visible\n");
         sb.append("- Memory: ").append(memTotal()).append("\n");
         sb.append("- Kernel: ").append(sh("uname", "-sr")).append("\n");
         sb.append("- Service measured: ").append(env.serviceLabel()).append("\n");
+        if (targets.contains(Target.IMAGE)) {
+            sb.append("- Service (jlink image): ").append(env.serviceImage().toAbsolutePath().normalize())
+                    .append("/bin/start, JAVA_OPTS=").append(String.join(" ", env.serviceJvmOptions())).append("\n");
+        }
         sb.append("- Service JVM: ").append(sh(env.javaHome() + "/bin/java", "-version").lines().findFirst().orElse(""))
                 .append(env.serviceJvmOptions().isEmpty() ? "" : " " + env.serviceJvmOptions()).append("\n");
         sb.append("- Bench JVM: ").append(System.getProperty("java.vm.name")).append(' ')

@@ -11,7 +11,26 @@ public record Result(Scenario scenario, Target target, double rate,
                      long heapBeforeKb, long heapConnectedKb,
                      double serverCpuSeconds, double serverSystemCpuSeconds, double redisCpuSeconds, double benchCpuSeconds,
                      double clientLoopCpuSeconds, double otherCpuSeconds, double windowSeconds, double writerMaxLagMs,
-                     long writerSuperseded, String error) {
+                     long writerSuperseded, RedisSide redis, String error) {
+
+    /**
+     * What Redis saw of the server under test. Connections: most seen in {@code CLIENT LIST} (after connecting and
+     * at the end of the window); the server's are the service's by client name, else every connection not the
+     * bench's own (raw subscribers, the peer's). Reads per connect: deltas over the connect phase, from Redis's
+     * {@code INFO commandstats} (hash reads) and the service's {@code wsms_snapshot_states_total} counter (NaN when
+     * the service does not export it). -1 / NaN: not measured.
+     */
+    public record RedisSide(int serverConnections, int serverPubSubConnections, long connectedClients,
+                            long channelsSubscribed, double subscribedSeconds, double hashReadsPerConnect,
+                            double snapshotRedisPerConnect, double snapshotCachePerConnect) {
+        public static final RedisSide NONE = new RedisSide(-1, -1, -1, -1, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN);
+    }
+
+    /** A target the scenario left out (its error says why). */
+    public boolean notRun() {
+        return error != null && error.startsWith("not run");
+    }
 
     public double deliveryRatio() {
         return expected == 0 ? Double.NaN : (double) delivered / expected;

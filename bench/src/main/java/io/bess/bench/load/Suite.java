@@ -15,8 +15,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * The end-to-end suite: for each scenario, runs raw Redis, the Node peer and the service one after the
  * other on the same machine (each against a fresh Redis), then writes RESULTS.md and the SVG plots.
  *
- * <p>Options: {@code --scenarios a,b --targets raw,peer,service --measure S --out DIR --service-jar P
- * --service-dir P --peer-dir P --java-home P --redis-server P --threads N --service-opts "..."}.
+ * <p>Options: {@code --scenarios a,b --targets raw,peer,service[,image] --measure S --out DIR --service-jar P
+ * --service-dir P --service-image DIR --peer-dir P --java-home P --redis-server P --threads N --service-opts "..."}.
+ * Target {@code image} runs the service from its jlink image ({@code DIR/bin/start}, the service options as
+ * {@code JAVA_OPTS}) beside the {@code java -jar} run.
  */
 public final class Suite {
     private final Target.Env env;
@@ -31,7 +33,7 @@ public final class Suite {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = options(args);
-        List<String> scenarios = List.of(o.getOrDefault("scenarios", "latency,fanout,many,saturate,slow").split(","));
+        List<String> scenarios = List.of(o.getOrDefault("scenarios", String.join(",", Scenario.ALL)).split(","));
         List<Target> targets = Arrays.stream(o.getOrDefault("targets", "raw,peer,service").split(","))
                 .map(s -> Target.valueOf(s.trim().toUpperCase())).toList();
         Path out = Path.of(o.getOrDefault("out", "."));
@@ -40,6 +42,7 @@ public final class Suite {
                 o.getOrDefault("java-home", System.getProperty("java.home")),
                 Path.of(o.getOrDefault("service-jar", "../target/websocket-server-ms.jar")),
                 Path.of(o.getOrDefault("service-dir", "..")),
+                Path.of(o.getOrDefault("service-image", "../target/jlink-image")),
                 Path.of(o.getOrDefault("peer-dir", "/tmp/wsms-bench-peer")),
                 o.containsKey("service-opts") && !o.get("service-opts").isBlank()
                         ? List.of(o.get("service-opts").trim().split("\\s+")) : List.of(),
@@ -53,7 +56,10 @@ public final class Suite {
             Scenario sc = Scenario.named(name.trim(), suite.measure);
             List<Result> rs = new ArrayList<>();
             for (Target t : targets) {
-                if (sc.name().equals("saturate")) {
+                if (sc.skipReason(t) != null) {
+                    log("%s / %s: %s", sc.name(), t.label, sc.skipReason(t));
+                    rs.add(failed(sc, t, sc.rate(), sc.skipReason(t)));
+                } else if (sc.name().equals("saturate")) {
                     rs.addAll(suite.saturate(sc, t));
                 } else {
                     rs.add(suite.runFresh(sc, t));
@@ -156,9 +162,13 @@ public final class Suite {
         awaitQuiet();
         Target t = r.target();
         long pid = r.serverPid();
-        try (Publisher pub = new Publisher("127.0.0.1", r.redisPort())) {
+        try (Publisher pub = new Publisher("127.0.0.1", r.redisPort());
+             RedisProbe probe = new RedisProbe("127.0.0.1", r.redisPort())) {
             pub.prepopulate(sc.batteries());
             Thread.sleep(300);
+            // Redis reads per connect: hash reads Redis counted, and the snapshot states the service says it used
+            long reads0 = probe.commandCalls(HASH_READS);
+            MetricsScrape metrics0 = r.isJava() ? MetricsScrape.of(r.port()) : null;
             long rss0 = Procs.rssKb(pid);
             long heap0 = memory && r.isJava() ? Procs.heapUsedAfterGcKb(env.javaHome(), pid) : -1;
             if (memory && r.isJava()) {
@@ -171,6 +181,11 @@ public final class Suite {
                 if (sc.stalled() > 0) {
                     stalledConnected = clients.connect(sc.stalled(), i -> spec(sc, t, i, true), 10_000).connected();
                 }
+                int connectedAll = cr.connected() + stalledConnected;
+                int attemptedAll = cr.attempted() + sc.stalled();
+                long subscribed0 = System.nanoTime();
+                long channels = awaitSubscribed(probe, sc, t);
+                double subscribedSeconds = t == Target.RAW ? Double.NaN : (System.nanoTime() - subscribed0) / 1e9;
                 Thread.sleep(memory ? 1000 : 200);
                 long rss1 = Procs.rssKb(pid);
                 long heap1 = memory && r.isJava() ? Procs.heapUsedAfterGcKb(env.javaHome(), pid) : -1;
@@ -180,6 +195,17 @@ public final class Suite {
                             "GC.class_histogram"));
                     write(env.logDir().resolve(sc.name() + "-service-heap-histogram.txt"), histo);
                 }
+                // per connection attempted: a client that timed out still cost its snapshot reads
+                double hashReadsPerConnect = (double) (probe.commandCalls(HASH_READS) - reads0) / attemptedAll;
+                double snapshotRedis = Double.NaN;
+                double snapshotCache = Double.NaN;
+                if (metrics0 != null) {
+                    MetricsScrape metrics1 = MetricsScrape.of(r.port());
+                    snapshotRedis = perConnect(metrics0, metrics1, "redis", attemptedAll);
+                    snapshotCache = perConnect(metrics0, metrics1, "cache", attemptedAll);
+                }
+                RedisProbe.Connections conns0 = probe.connections();
+                long connectedClients0 = probe.info("clients", "connected_clients");
 
                 Schedule s = Schedule.of(sc.rate(), sc.batteries(), sc.warmupSeconds(), sc.measureSeconds(),
                         TimeUnit.MILLISECONDS.toNanos(100));
@@ -228,6 +254,15 @@ public final class Suite {
                     }
                     Thread.sleep(20);
                 }
+                // what the server holds in Redis, once more at the end of the window (after it, so raw Redis's
+                // CLIENT LIST over thousands of connections does not stall the window's deliveries)
+                RedisProbe.Connections conns1 = probe.connections();
+                long connectedClients1 = probe.info("clients", "connected_clients");
+                Result.RedisSide redisSide = new Result.RedisSide(
+                        Math.max(conns0.server(t), conns1.server(t)),
+                        Math.max(conns0.serverPubSub(t), conns1.serverPubSub(t)),
+                        Math.max(connectedClients0, connectedClients1), channels, subscribedSeconds,
+                        hashReadsPerConnect, snapshotRedis, snapshotCache);
                 Clients.Totals tot = clients.stop();
                 if (tot.pings() > 0) {
                     log("%s / %s: %d server pings received by the clients", sc.name(), t.label, tot.pings());
@@ -235,8 +270,17 @@ public final class Suite {
                 if (tot.delivered() < expected) {
                     // where the missing frames are: by battery and by second of the window (diagnostics only)
                     StringBuilder d = new StringBuilder();
-                    for (int b = 1; b <= sc.batteries(); b++) {
-                        d.append(b).append('=').append(tot.byBattery()[b]).append(' ');
+                    if (sc.batteries() <= 64) {
+                        for (int b = 1; b <= sc.batteries(); b++) {
+                            d.append(b).append('=').append(tot.byBattery()[b]).append(' ');
+                        }
+                    } else {
+                        // the client loops count by battery up to id 256 (higher ids share the last slot)
+                        int none = 0;
+                        for (int b = 1; b < tot.byBattery().length - 1; b++) {
+                            none += tot.byBattery()[b] == 0 ? 1 : 0;
+                        }
+                        d.append(none).append(" of batteries 1..255 got nothing ");
                     }
                     d.append("| by second:");
                     for (int i = 0; i < Math.ceil(sc.measureSeconds()); i++) {
@@ -255,12 +299,45 @@ public final class Suite {
                         cr.connectMicros(), cr.wallSeconds(), rss0, rss1, rssA, rssB, heap0, heap1,
                         srv1 - srv0, sys1 - sys0, t == Target.RAW ? srv1 - srv0 : redis1 - redis0, bench1 - bench0,
                         (loops1 - loops0) / 1e9, Math.max(0, (machine1 - machine0) - ours), window,
-                        pub.maxLagNanos() / 1e6, pub.superseded(), err);
+                        pub.maxLagNanos() / 1e6, pub.superseded(), redisSide, err);
             } finally {
                 clients.close();
                 pub.awaitReplies(10_000);
             }
         }
+    }
+
+    /** Commands that read a battery's hash: what a snapshot costs Redis. */
+    private static final String[] HASH_READS = {"hgetall", "hmget", "hget"};
+
+    /**
+     * Waits (at most 60 s) until the server has subscribed every channel the clients want (the Node peer: its one
+     * pattern), so the window measures delivery, not the subscription ramp; returns the channels and patterns then
+     * subscribed. Raw subscribers are subscribed once connected.
+     */
+    private static long awaitSubscribed(RedisProbe probe, Scenario sc, Target t) throws IOException,
+            InterruptedException {
+        long want = t == Target.PEER ? 1 : sc.channelsWanted();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long have = probe.subscriptions();
+        while (t != Target.RAW && have < want && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            have = probe.subscriptions();
+        }
+        if (have < want && t != Target.RAW) {
+            log("%s / %s: only %d of %d channels subscribed after 60 s; measuring anyway", sc.name(), t.label, have,
+                    want);
+        }
+        return have;
+    }
+
+    private static double perConnect(MetricsScrape before, MetricsScrape after, String source, int connections) {
+        double a = before.sum(MetricsScrape.SNAPSHOT_STATES, "source", source);
+        double b = after.sum(MetricsScrape.SNAPSHOT_STATES, "source", source);
+        if (Double.isNaN(b)) {
+            return Double.NaN; // the service does not export the counter
+        }
+        return (b - (Double.isNaN(a) ? 0 : a)) / connections;
     }
 
     private static Clients.Spec spec(Scenario sc, Target t, int i, boolean stalled) {
@@ -274,7 +351,7 @@ public final class Suite {
 
     private static Result failed(Scenario sc, Target t, double rate, String error) {
         return new Result(sc, t, rate, 0, 0, 0, 0, 0, 0, null, sc.clients(), 0, null, 0, -1, -1, -1, -1, -1, -1,
-                0, 0, 0, 0, 0, 0, 1, 0, 0, error);
+                0, 0, 0, 0, 0, 0, 1, 0, 0, Result.RedisSide.NONE, error);
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {
@@ -287,11 +364,14 @@ public final class Suite {
     static String oneLine(Result r) {
         return String.format("delivered %d/%d (%.4f%%) p50 %.2f p99 %.2f p99.9 %.2f max %.2f ms, connect p99 %.1f ms "
                         + "(%d/%d in %.2f s), rss/conn %.1f KB, heap/conn %.1f KB, srv cpu %.0f%% (%.2f s/Mframe, %.0f%% kernel), "
-                        + "redis %.0f%%, clients %.0f%%, bench %.0f%%, other procs %.0f%%, writer lag %.1f ms (superseded %d), dup %d%s",
+                        + "redis %.0f%%, clients %.0f%%, bench %.0f%%, other procs %.0f%%, writer lag %.1f ms (superseded %d), dup %d, "
+                        + "redis conns %d (pub/sub %d, connected_clients %d), hash reads/connect %.2f%s",
                 r.delivered(), r.expected(), 100 * r.deliveryRatio(), r.pMs(50), r.pMs(99), r.pMs(99.9), r.maxMs(),
                 r.connectMs(99), r.connected(), r.attempted(), r.connectWallSeconds(), r.rssPerConnKb(),
                 r.heapPerConnKb(), r.serverCpuPercent(), r.cpuPerMillionFrames(), r.serverKernelShare(), r.redisCpuPercent(),
                 r.clientCpuPercent(), r.benchCpuPercent(), r.otherCpuPercent(), r.writerMaxLagMs(), r.writerSuperseded(), r.duplicates(),
+                r.redis().serverConnections(), r.redis().serverPubSubConnections(), r.redis().connectedClients(),
+                r.redis().hashReadsPerConnect(),
                 r.error() == null ? "" : " ERROR " + r.error());
     }
 

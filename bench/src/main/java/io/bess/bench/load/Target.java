@@ -4,12 +4,15 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** One thing under test, started fresh per scenario against its own Redis. */
 public enum Target {
-    RAW("raw Redis"), PEER("Node peer"), SERVICE("service");
+    RAW("raw Redis"), PEER("Node peer"), SERVICE("service"),
+    /** The same service run from the jlink image's {@code bin/start} (JAVA_OPTS = the service JVM options). */
+    IMAGE("service (jlink image)");
 
     public final String label;
 
@@ -22,9 +25,14 @@ public enum Target {
         return this != PEER;
     }
 
+    /** The service, from its jar or from its jlink image. */
+    public boolean isService() {
+        return this == SERVICE || this == IMAGE;
+    }
+
     /** Paths and options the targets need. */
-    public record Env(String redisServer, String javaHome, Path serviceJar, Path serviceDir, Path peerDir,
-                      List<String> serviceJvmOptions, Path logDir, String serviceLabel) { }
+    public record Env(String redisServer, String javaHome, Path serviceJar, Path serviceDir, Path serviceImage,
+                      Path peerDir, List<String> serviceJvmOptions, Path logDir, String serviceLabel) { }
 
     /** A running Redis plus, except for RAW, the server under test. */
     public record Running(Target target, Process redis, int redisPort, Process server, int port) {
@@ -34,7 +42,7 @@ public enum Target {
         }
 
         public boolean isJava() {
-            return target == SERVICE;
+            return target.isService();
         }
     }
 
@@ -60,6 +68,16 @@ public enum Target {
         Process server;
         if (this == PEER) {
             server = Procs.start(List.of("node", "server.js"), vars, env.peerDir().toFile(), log);
+        } else if (this == IMAGE) {
+            // bin/start execs the image's java, so the process measured is the JVM itself
+            Path start = env.serviceImage().resolve("bin/start").toAbsolutePath();
+            if (!start.toFile().canExecute()) {
+                Procs.stop(redis);
+                throw new IOException("no jlink image at " + env.serviceImage() + " (mvn -Pjlink -DskipTests package)");
+            }
+            Map<String, String> withOpts = new HashMap<>(vars);
+            withOpts.put("JAVA_OPTS", String.join(" ", env.serviceJvmOptions()));
+            server = Procs.start(List.of(start.toString()), withOpts, env.serviceDir().toFile(), log);
         } else {
             List<String> cmd = new ArrayList<>();
             cmd.add(env.javaHome() + "/bin/java");
