@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 #
 # WebsocketServerMS container image, in stages:
-#   build   Maven on a JDK 25 image: target/websocket-server-ms.jar + target/libs/
+#   build   the Maven Wrapper (./mvnw, the pinned Maven 3.9) on a JDK 25 image: target/websocket-server-ms.jar
+#           + target/libs/
 #   jlink   the pom's `jlink` profile (JDK jlink, explicit module list): target/jlink-image
 #           = trimmed Java runtime + app/ + bin/start, the same image scripts/jlink-smoke.sh tests
 #   base    slim Debian + curl + libssl3 + the service user
@@ -16,20 +17,23 @@
 # REDIS_HOST the service starts its embedded Redis (a redis-server binary extracted to /tmp) and the battery
 # simulator: fine for a demo, not for production, where the data must come from the upstream writer.
 
-FROM maven:3.9-eclipse-temurin-25 AS build
+# A plain JDK image: ./mvnw downloads the Maven version pinned in .mvn/wrapper (into the cached ~/.m2/wrapper), so
+# the image builds with the same Maven as every other build of the project.
+FROM eclipse-temurin:25-jdk AS build
 WORKDIR /build
-COPY pom.xml ./
+COPY mvnw pom.xml ./
+COPY .mvn/ ./.mvn/
 COPY etc/ ./etc/
 COPY src/main/ ./src/main/
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -Dmaven.test.skip=true package
+    ./mvnw -B -ntp -Dmaven.test.skip=true package
 
 FROM build AS jlink
 # Only the profile's jlink execution: links the runtime from the build image's JDK 25 and copies the jar,
 # libs and bin/start from the build stage's target/ into target/jlink-image. The AOT training run is done
 # below instead, on the runtime's own OS and at the runtime's own path.
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -Pjlink -Djlink.aot.skip antrun:run@jlink-image
+    ./mvnw -B -ntp -Pjlink -Djlink.aot.skip antrun:run@jlink-image
 
 # Debian 12, as on the machines where the jlink image is built and smoke-tested.
 FROM debian:bookworm-slim AS base

@@ -54,11 +54,11 @@ jar="${SERVICE_JAR:-$root/target/websocket-server-ms.jar}"
 service_dir="${SERVICE_DIR:-$(cd "$(dirname "$jar")/.." && pwd)}"
 if [[ ",$targets," == *",service,"* ]] && [ -z "${SKIP_SERVICE_BUILD:-}" ] && [ -z "${SERVICE_JAR:-}" ]; then
   if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
-    mvn -f "$root/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
+    "$root/mvnw" -f "$root/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
   fi
   [ -f "$jar" ] || { echo "service build failed: no $jar" >&2; exit 1; }
 fi
-mvn -f "$here/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
+"$root/mvnw" -f "$here/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
 [ -f "$here/target/bench.jar" ] || { echo "bench build failed" >&2; exit 1; }
 
 # Which build of the service was measured, for RESULTS.md.

@@ -26,8 +26,8 @@ log() { printf '%s jlink-smoke: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 fail() { log "FAILED: $*"; [[ -f "$LOG" ]] && { log "last lines of $LOG:"; tail -n 40 "$LOG"; }; exit 1; }
 
 if [[ ! -x "$IMAGE/bin/start" ]]; then
-    log "no image at $IMAGE: building it (mvn -Pjlink -DskipTests package)"
-    mvn -B -q -Pjlink -DskipTests package
+    log "no image at $IMAGE: building it (./mvnw -Pjlink -DskipTests package)"
+    ./mvnw -B -q -Pjlink -DskipTests package
 fi
 [[ -x "$IMAGE/bin/java" && -x "$IMAGE/bin/start" ]] || fail "$IMAGE is not a jlink image with bin/start"
 
