@@ -65,6 +65,8 @@ WORKDIR /opt/wsms
 #   WS_HOST, WS_PORT               listen address (host network: WS_PORT is the host's port)
 #   WS_TOKEN, WS_ALLOWED_ORIGINS   client auth and browser origin allowlist
 #   WS_MAX_CONNECTIONS             connection cap
+#   WS_TLS_CERT, WS_TLS_KEY        PEM certificate and key for wss:// and https:// (mount them read-only, e.g.
+#                                  -v /etc/wsms/tls:/tls:ro -e WS_TLS_CERT=/tls/cert.pem -e WS_TLS_KEY=/tls/key.pem)
 #   REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASS, REDIS_SSL   external Redis (pass REDIS_PASS at run time,
 #                                  never bake it into the image)
 #   SIMULATOR, SIMULATOR_BATTERIES, SIMULATOR_RATE            battery simulator
@@ -76,7 +78,9 @@ ENV WS_HOST=0.0.0.0 \
 
 USER 10001:10001
 EXPOSE 8001
+# With WS_TLS_CERT the port speaks https only; -k since the certificate names the public host, not 127.0.0.1.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-    CMD curl -fsS -o /dev/null "http://127.0.0.1:${WS_PORT}/observe/health" || exit 1
+    CMD scheme=http; [ -z "${WS_TLS_CERT:-}" ] || scheme=https; \
+        curl -fsSk -o /dev/null "$scheme://127.0.0.1:${WS_PORT}/observe/health" || exit 1
 # bin/start execs java: the JVM is PID 1 and gets SIGTERM directly (graceful stop, embedded Redis stopped).
 ENTRYPOINT ["/opt/wsms/bin/start"]

@@ -45,8 +45,11 @@ else
     log "no Docker engine answers (docker info failed): steps 3-4 build and run the jlink runtime image directly instead"
 fi
 
+# With WS_TLS_CERT set the port speaks https only (-k: the certificate names the public host, not 127.0.0.1).
+HEALTH_SCHEME=http
+[[ -z "${WS_TLS_CERT:-}" ]] || HEALTH_SCHEME=https
 health_code() {
-    curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$WS_PORT/observe/health" || true
+    curl -sk -o /dev/null -w '%{http_code}' --max-time 2 "$HEALTH_SCHEME://127.0.0.1:$WS_PORT/observe/health" || true
 }
 
 step "0/4 remove an earlier simulation (./teardown.sh)"
@@ -124,5 +127,7 @@ if [[ "$code" != 200 ]]; then
     exit 1
 fi
 step_done
-log "service is up: http://127.0.0.1:$WS_PORT/ (dashboard), ws://127.0.0.1:$WS_PORT/ws, /observe/health 200"
+ws_scheme=ws
+[[ "$HEALTH_SCHEME" == http ]] || ws_scheme=wss
+log "service is up: $HEALTH_SCHEME://127.0.0.1:$WS_PORT/ (dashboard), $ws_scheme://127.0.0.1:$WS_PORT/ws, /observe/health 200"
 log "stop and remove it with ./teardown.sh"
