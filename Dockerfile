@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 #
 # WebsocketServerMS container image, in stages:
-#   build   Maven on a JDK 25 image: target/websocket-server-ms.jar + target/libs/
+#   build   the Maven Wrapper (./mvnw, the pinned Maven 3.9) on a JDK 25 image: target/websocket-server-ms.jar
+#           + target/libs/
 #   jlink   the pom's `jlink` profile (JDK jlink, explicit module list): target/jlink-image
 #           = trimmed Java runtime + app/ + bin/start, the same image scripts/jlink-smoke.sh tests
 #   base    slim Debian + curl + libssl3 + the service user
@@ -16,20 +17,23 @@
 # REDIS_HOST the service starts its embedded Redis (a redis-server binary extracted to /tmp) and the battery
 # simulator: fine for a demo, not for production, where the data must come from the upstream writer.
 
-FROM maven:3.9-eclipse-temurin-25 AS build
+# A plain JDK image: ./mvnw downloads the Maven version pinned in .mvn/wrapper (into the cached ~/.m2/wrapper), so
+# the image builds with the same Maven as every other build of the project.
+FROM eclipse-temurin:25-jdk AS build
 WORKDIR /build
-COPY pom.xml ./
+COPY mvnw pom.xml ./
+COPY .mvn/ ./.mvn/
 COPY etc/ ./etc/
 COPY src/main/ ./src/main/
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -Dmaven.test.skip=true package
+    ./mvnw -B -ntp -Dmaven.test.skip=true package
 
 FROM build AS jlink
 # Only the profile's jlink execution: links the runtime from the build image's JDK 25 and copies the jar,
 # libs and bin/start from the build stage's target/ into target/jlink-image. The AOT training run is done
 # below instead, on the runtime's own OS and at the runtime's own path.
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -Pjlink -Djlink.aot.skip antrun:run@jlink-image
+    ./mvnw -B -ntp -Pjlink -Djlink.aot.skip antrun:run@jlink-image
 
 # Debian 12, as on the machines where the jlink image is built and smoke-tested.
 FROM debian:bookworm-slim AS base
@@ -61,6 +65,8 @@ WORKDIR /opt/wsms
 #   WS_HOST, WS_PORT               listen address (host network: WS_PORT is the host's port)
 #   WS_TOKEN, WS_ALLOWED_ORIGINS   client auth and browser origin allowlist
 #   WS_MAX_CONNECTIONS             connection cap
+#   WS_TLS_CERT, WS_TLS_KEY        PEM certificate and key for wss:// and https:// (mount them read-only, e.g.
+#                                  -v /etc/wsms/tls:/tls:ro -e WS_TLS_CERT=/tls/cert.pem -e WS_TLS_KEY=/tls/key.pem)
 #   REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASS, REDIS_SSL   external Redis (pass REDIS_PASS at run time,
 #                                  never bake it into the image)
 #   SIMULATOR, SIMULATOR_BATTERIES, SIMULATOR_RATE            battery simulator
@@ -74,7 +80,9 @@ ENV WS_HOST=0.0.0.0 \
 
 USER 10001:10001
 EXPOSE 8001
+# With WS_TLS_CERT the port speaks https only; -k since the certificate names the public host, not 127.0.0.1.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-    CMD curl -fsS -o /dev/null "http://127.0.0.1:${WS_PORT}/observe/health" || exit 1
+    CMD scheme=http; [ -z "${WS_TLS_CERT:-}" ] || scheme=https; \
+        curl -fsSk -o /dev/null "$scheme://127.0.0.1:${WS_PORT}/observe/health" || exit 1
 # bin/start execs java: the JVM is PID 1 and gets SIGTERM directly (graceful stop, embedded Redis stopped).
 ENTRYPOINT ["/opt/wsms/bin/start"]

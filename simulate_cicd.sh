@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Simulates the CI/CD pipeline that deploys WebsocketServerMS on premise:
 #   0. remove what an earlier run left (./teardown.sh)
-#   1. lint   (Checkstyle + SpotBugs, the same checks `mvn verify` runs; hadolint/shellcheck if installed)
-#   2. tests  (mvn test: JUnit 5 against a real Redis and real WebSocket clients)
+#   1. lint   (Checkstyle + SpotBugs, the same checks `./mvnw verify` runs; hadolint/shellcheck if installed)
+#   2. tests  (./mvnw test: JUnit 5 against a real Redis and real WebSocket clients)
 #   3. image  (docker build -> ws_server_ms_simulation_image; without a Docker engine: the jlink runtime image)
 #   4. run    (container ws_server_ms_simulation_container_1 on the host network; without a Docker engine:
 #              the jlink image in the background, pid in target/simulation.pid), then wait until healthy
@@ -26,7 +26,8 @@ if [[ -z "${JAVA_HOME:-}" || ! -x "${JAVA_HOME}/bin/javac" ]]; then
     JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
 export JAVA_HOME
-MVN=(mvn -B -ntp)
+# The Maven Wrapper: the Maven version the pom needs, downloaded once into ~/.m2/wrapper.
+MVN=("$ROOT/mvnw" -B -ntp)
 
 log() { printf '%s simulate_cicd: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 trap 'log "FAILED (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
@@ -44,8 +45,11 @@ else
     log "no Docker engine answers (docker info failed): steps 3-4 build and run the jlink runtime image directly instead"
 fi
 
+# With WS_TLS_CERT set the port speaks https only (-k: the certificate names the public host, not 127.0.0.1).
+HEALTH_SCHEME=http
+[[ -z "${WS_TLS_CERT:-}" ]] || HEALTH_SCHEME=https
 health_code() {
-    curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$WS_PORT/observe/health" || true
+    curl -sk -o /dev/null -w '%{http_code}' --max-time 2 "$HEALTH_SCHEME://127.0.0.1:$WS_PORT/observe/health" || true
 }
 
 step "0/4 remove an earlier simulation (./teardown.sh)"
@@ -70,7 +74,7 @@ else
 fi
 step_done
 
-step "2/4 tests: mvn test"
+step "2/4 tests: ./mvnw test"
 "${MVN[@]}" test
 step_done
 
@@ -86,7 +90,7 @@ if ((DOCKER)); then
     done < <(env | grep -E '^(REDIS_[A-Z]+|WS_[A-Z_]+|SIMULATOR[A-Z_]*)=' | grep -v '^WS_PORT=' || true)
     docker run -d --name "$CONTAINER_NAME" --network host "${env_args[@]}" "$IMAGE_NAME" >/dev/null
 else
-    step "3/4 image: jlink runtime image (mvn -Pjlink -DskipTests package -> target/jlink-image)"
+    step "3/4 image: jlink runtime image (./mvnw -Pjlink -DskipTests package -> target/jlink-image)"
     "${MVN[@]}" -Pjlink -DskipTests package
     du -sh "$JLINK_IMAGE"
     step_done
@@ -123,5 +127,7 @@ if [[ "$code" != 200 ]]; then
     exit 1
 fi
 step_done
-log "service is up: http://127.0.0.1:$WS_PORT/ (dashboard), ws://127.0.0.1:$WS_PORT/ws, /observe/health 200"
+ws_scheme=ws
+[[ "$HEALTH_SCHEME" == http ]] || ws_scheme=wss
+log "service is up: $HEALTH_SCHEME://127.0.0.1:$WS_PORT/ (dashboard), $ws_scheme://127.0.0.1:$WS_PORT/ws, /observe/health 200"
 log "stop and remove it with ./teardown.sh"

@@ -4,7 +4,7 @@
 #   ws_server_ms_simulation_image;
 #   without one: the background jlink-image process named in target/simulation.pid (SIGTERM, so the service
 #   stops its embedded Redis; SIGKILL after 30 s), the pid file, target/simulation.log and
-#   target/simulation-tmp. Build output (target/jlink-image, jars) is left to `mvn clean`.
+#   target/simulation-tmp. Build output (target/jlink-image, jars) is left to `./mvnw clean`.
 # Safe to run when nothing is there.
 set -euo pipefail
 

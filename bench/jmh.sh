@@ -9,9 +9,9 @@ root="$(cd "$here/.." && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 jar="${SERVICE_JAR:-$root/target/websocket-server-ms.jar}"
 if [ -z "${SERVICE_JAR:-}" ] && { [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit)" ]; }; then
-  mvn -f "$root/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
+  "$root/mvnw" -f "$root/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
 fi
-mvn -f "$here/pom.xml" -q package -Pjmh -Dservice.jar="$jar" 2>&1 | grep -v '^WARNING' || true
+"$root/mvnw" -f "$here/pom.xml" -q package -Pjmh -Dservice.jar="$jar" 2>&1 | grep -v '^WARNING' || true
 args=("$@")
 [ ${#args[@]} -eq 0 ] && args=(-prof gc)
 cd "$here"

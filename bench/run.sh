@@ -58,22 +58,22 @@ jar="${SERVICE_JAR:-$root/target/websocket-server-ms.jar}"
 service_dir="${SERVICE_DIR:-$(cd "$(dirname "$jar")/.." && pwd)}"
 if [[ ",$targets," == *",service,"* ]] && [ -z "${SKIP_SERVICE_BUILD:-}" ] && [ -z "${SERVICE_JAR:-}" ]; then
   if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
-    mvn -f "$root/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
+    "$root/mvnw" -f "$root/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
   fi
   [ -f "$jar" ] || { echo "service build failed: no $jar" >&2; exit 1; }
 fi
 # The jlink image (target "image"): SERVICE_IMAGE as it is, else target/jlink-image, built when missing or older
-# than the sources (mvn -Pjlink, with its AOT training run: a few minutes).
+# than the sources (./mvnw -Pjlink, with its AOT training run: a few minutes).
 image="${SERVICE_IMAGE:-$root/target/jlink-image}"
 if [[ ",$targets," == *",image,"* ]]; then
   if [ -z "${SERVICE_IMAGE:-}" ] && [ -z "${SKIP_SERVICE_BUILD:-}" ]; then
     if [ ! -x "$image/bin/start" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$image/app/websocket-server-ms.jar" -print -quit 2>/dev/null)" ]; then
-      mvn -f "$root/pom.xml" -q -Pjlink package -DskipTests 2>&1 | grep -v '^WARNING' || true
+      "$root/mvnw" -f "$root/pom.xml" -q -Pjlink package -DskipTests 2>&1 | grep -v '^WARNING' || true
     fi
   fi
-  [ -x "$image/bin/start" ] || { echo "no jlink image at $image (mvn -Pjlink -DskipTests package)" >&2; exit 1; }
+  [ -x "$image/bin/start" ] || { echo "no jlink image at $image (./mvnw -Pjlink -DskipTests package)" >&2; exit 1; }
 fi
-mvn -f "$here/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
+"$root/mvnw" -f "$here/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
 [ -f "$here/target/bench.jar" ] || { echo "bench build failed" >&2; exit 1; }
 
 # Which build of the service was measured, for RESULTS.md.

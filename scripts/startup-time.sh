@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures start-up time to the first accepted WebSocket (and to the first snapshot holding simulated
 # batteries) of the jlink image and of plain `java -jar`, on the embedded default, RUNS times each
-# (alternating), and prints the median of each. Needs target/jlink-image (mvn -Pjlink -DskipTests package).
+# (alternating), and prints the median of each. Needs target/jlink-image (./mvnw -Pjlink -DskipTests package).
 #
 #   scripts/startup-time.sh [RUNS]        default 5
 #
@@ -19,7 +19,7 @@ JAVA=$JAVA_HOME/bin/java
 TMP_ROOT=$ROOT/target/startup-time-tmp
 trap 'rm -rf "$TMP_ROOT"' EXIT
 
-[[ -x target/jlink-image/bin/start ]] || { echo "no target/jlink-image: mvn -Pjlink -DskipTests package" >&2; exit 1; }
+[[ -x target/jlink-image/bin/start ]] || { echo "no target/jlink-image: ./mvnw -Pjlink -DskipTests package" >&2; exit 1; }
 du -sh target/jlink-image target/jlink-image/lib target/jlink-image/app
 
 declare -a jlink_ws jlink_snap jlink_cpu jar_ws jar_snap jar_cpu

@@ -161,8 +161,9 @@ public final class Service implements AutoCloseable {
                 .addRouting(WebSocketRoutes.create(hub, snapshots, metrics, settings.ws(), gate))
                 .build()
                 .start();
-        LOGGER.log(Level.INFO, "WebSocket at ws://" + settings.server().host() + ":" + server.port()
-                + "/ws, dashboard at http://" + settings.server().host() + ":" + server.port()
+        String tls = server.hasTls() ? "s" : "";
+        LOGGER.log(Level.INFO, "WebSocket at ws" + tls + "://" + settings.server().host() + ":" + server.port()
+                + "/ws, dashboard at http" + tls + "://" + settings.server().host() + ":" + server.port()
                 + "/, Redis at " + connector.where());
 
         if (settings.simulator().runs(embeddedRedis)) {

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The environment variables the service understands and the config keys they set.
@@ -14,6 +15,11 @@ import java.util.Optional;
  */
 public final class EnvironmentMapping {
     private static final Map<String, String> VARIABLE_TO_KEY = table();
+    /**
+     * Files whose empty variable means "not set" (plain ws://), as an empty REDIS_HOST or WS_TOKEN means "none"; passed
+     * on, an empty path would make Helidon read the working directory as a PEM file.
+     */
+    private static final Set<String> EMPTY_MEANS_UNSET = Set.of("WS_TLS_CERT", "WS_TLS_KEY");
 
     private EnvironmentMapping() {
     }
@@ -28,7 +34,7 @@ public final class EnvironmentMapping {
         Map<String, String> keys = new HashMap<>();
         VARIABLE_TO_KEY.forEach((variable, key) -> {
             String value = source.get(variable);
-            if (value != null) {
+            if (value != null && !(value.isBlank() && EMPTY_MEANS_UNSET.contains(variable))) {
                 keys.put(key, value);
             }
         });
@@ -67,6 +73,9 @@ public final class EnvironmentMapping {
         t.put("WS_TOKEN", "ws.token");
         t.put("WS_ALLOWED_ORIGINS", "ws.allowed-origins");
         t.put("WS_MAX_CONNECTIONS", "ws.max-connections");
+        // straight onto Helidon's own listener TLS keys: Helidon reads them, TlsFiles checks them first
+        t.put("WS_TLS_CERT", "server." + TlsFiles.CERT_CHAIN);
+        t.put("WS_TLS_KEY", "server." + TlsFiles.PRIVATE_KEY);
         t.put("BATTERY_STALE_AFTER", "battery.stale-after");
         t.put("SIMULATOR", "simulator.enabled");
         t.put("SIMULATOR_BATTERIES", "simulator.batteries");

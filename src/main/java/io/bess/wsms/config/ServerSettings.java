@@ -10,13 +10,15 @@ import io.helidon.config.Config;
  */
 public record ServerSettings(String host, int port) {
     /**
-     * Reads and validates the {@code server} node.
+     * Reads and validates the {@code server} node, TLS files included (Helidon itself reads {@code server.tls}).
      *
      * @param node the {@code server} config node
      * @return the settings
      */
     public static ServerSettings from(Config node) {
         SettingReader r = new SettingReader(node);
-        return new ServerSettings(r.string("host", "0.0.0.0"), r.integer("port", 8001, 0, 65535));
+        ServerSettings settings = new ServerSettings(r.string("host", "0.0.0.0"), r.integer("port", 8001, 0, 65535));
+        TlsFiles.check(node);
+        return settings;
     }
 }

@@ -35,8 +35,8 @@ public final class WsTestClient implements AutoCloseable {
     private final BlockingQueue<String> pongs = new LinkedBlockingQueue<>();
     private final WebSocket socket;
 
-    private WsTestClient(URI uri, Map<String, String> headers) throws Exception {
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+    private WsTestClient(HttpClient http, URI uri, Map<String, String> headers) throws Exception {
+        WebSocket.Builder builder = http.newWebSocketBuilder()
                 .connectTimeout(PATIENCE);
         headers.forEach(builder::header);
         this.socket = builder.buildAsync(uri, new Collector()).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
@@ -51,7 +51,7 @@ public final class WsTestClient implements AutoCloseable {
      *                   {@link java.net.http.WebSocketHandshakeException} cause)
      */
     public static WsTestClient connect(URI uri) throws Exception {
-        return new WsTestClient(uri, Map.of());
+        return new WsTestClient(HttpClient.newHttpClient(), uri, Map.of());
     }
 
     /**
@@ -63,7 +63,19 @@ public final class WsTestClient implements AutoCloseable {
      * @throws Exception when the upgrade fails
      */
     public static WsTestClient connect(URI uri, Map<String, String> headers) throws Exception {
-        return new WsTestClient(uri, headers);
+        return new WsTestClient(HttpClient.newHttpClient(), uri, headers);
+    }
+
+    /**
+     * Connects through a given HTTP client, e.g. one whose TLS context trusts a test certificate (wss://).
+     *
+     * @param http the client
+     * @param uri  ws:// or wss:// URI
+     * @return the connected client
+     * @throws Exception when the connection or the upgrade fails
+     */
+    public static WsTestClient connect(HttpClient http, URI uri) throws Exception {
+        return new WsTestClient(http, uri, Map.of());
     }
 
     /** The next text message, failing the test if none arrives in time. */
