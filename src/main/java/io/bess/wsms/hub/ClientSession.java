@@ -26,7 +26,7 @@ public final class ClientSession {
     private final long pingIntervalNanos;
     private final Outbox outbox = new Outbox();
     /** Per battery, what the client was last sent; touched by the writer only (one writer run at a time). */
-    private final Map<Integer, SentState> lastSent = new HashMap<>();
+    private final Map<Integer, SentState> lastSent = new HashMap<>(2);
     private volatile Selection selection;
     private volatile long lastHeardNanos = System.nanoTime();
     /** When the current write started, 0 while the writer is not writing. */

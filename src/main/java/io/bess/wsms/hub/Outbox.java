@@ -119,7 +119,8 @@ final class Outbox {
             writerRunning = false;
             return false;
         }
-        into.updates.addAll(updates.values());
+        // forEach rather than values(): the map would keep a values view per client for its whole life
+        updates.forEach((battery, frame) -> into.updates.add(frame));
         updates.clear();
         if (notices != null) {
             into.notices.addAll(notices);

@@ -29,7 +29,8 @@ final class WsEndpoint implements WsListener {
     private final DeliveryMetrics metrics;
     private final WsSettings settings;
     private final UpgradeGate gate;
-    private final StringBuilder partial = new StringBuilder();
+    /** A fragmented message so far; created on the first fragment (most clients never send one). */
+    private StringBuilder partial;
     private Selection selection = Selection.EVERY_BATTERY;
     private volatile ClientSession client;
 
@@ -76,18 +77,22 @@ final class WsEndpoint implements WsListener {
     public void onMessage(WsSession session, String text, boolean last) {
         ClientSession c = client;
         c.heard();
-        if (partial.length() + text.length() > settings.maxFrameBytes()) {
-            partial.setLength(0);
+        int before = partial == null ? 0 : partial.length();
+        if (before + text.length() > settings.maxFrameBytes()) {
+            partial = null;
             metrics.clientClosed("message_too_big");
             c.close(1009, "message larger than " + settings.maxFrameBytes() + " bytes");
             return;
         }
         if (!last) {
+            if (partial == null) {
+                partial = new StringBuilder(text.length() * 2);
+            }
             partial.append(text);
             return;
         }
-        String message = partial.isEmpty() ? text : partial.append(text).toString();
-        partial.setLength(0);
+        String message = before == 0 ? text : partial.append(text).toString();
+        partial = null;
         handle(c, message);
     }
 

@@ -10,7 +10,6 @@ import io.helidon.websocket.WsSession;
 final class WsTransport implements Transport {
     private final WsSession session;
     private final ConnectionContext connection;
-    private final String peer;
 
     WsTransport(WsSession session) {
         this.session = session;
@@ -18,7 +17,6 @@ final class WsTransport implements Transport {
             throw new IllegalStateException("a server WebSocket session always has a connection context");
         }
         this.connection = context;
-        this.peer = "client " + session.socketContext().remotePeer().address();
     }
 
     @Override
@@ -51,8 +49,13 @@ final class WsTransport implements Transport {
         }
     }
 
+    /** For log lines only: built when asked, not held by each of thousands of connections. */
     @Override
     public String toString() {
-        return peer;
+        try {
+            return "client " + session.socketContext().remotePeer().address();
+        } catch (RuntimeException e) {
+            return "client (address unknown: " + e.getMessage() + ")";
+        }
     }
 }
