@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class FrameEncodeBench {
     private final FrameEncoder encoder = new FrameEncoder();
     private final BatteryState state = Fixtures.state(7, 1731801715542L);
-    private final String json = encoder.update(state, 1731801715549L, 0).json();
+    private final String json = encoder.update(state, 1731801715549L, 0).text();
     private long ts = 1731801715549L;
 
     /** One update frame from the hash: done once per update, shared by all recipients. */

@@ -44,7 +44,7 @@ public class HubFanoutBench {
 
     @Setup(Level.Trial)
     public void setUp() throws InterruptedException {
-        hub = new Hub(batteries -> { });
+        hub = Fixtures.hub();
         hub.knownBatteries(java.util.Set.of(1));
         for (int i = 0; i < sessions; i++) {
             ClientSession s = Fixtures.session(new Fixtures.CountingTransport(sent), Selection.EVERY_BATTERY, encoder);
