@@ -7,6 +7,7 @@ public record Result(Scenario scenario, Target target, double rate,
                      long published, long expected, long delivered, long unparsed, long duplicates, long closedByServer,
                      Histogram latencyMicros,
                      int attempted, int connected, Histogram connectMicros, double connectWallSeconds,
+                     Histogram firstRoundConnectMicros,
                      long rssBeforeKb, long rssConnectedKb, long rssMeasureStartKb, long rssMeasureEndKb,
                      long heapBeforeKb, long heapConnectedKb,
                      double serverCpuSeconds, double serverSystemCpuSeconds, double redisCpuSeconds, double benchCpuSeconds,
@@ -44,6 +45,12 @@ public record Result(Scenario scenario, Target target, double rate,
     public double maxMs() {
         return latencyMicros == null || latencyMicros.getTotalCount() == 0 ? Double.NaN
                 : latencyMicros.getMaxValue() / 1000.0;
+    }
+
+    /** Connect time of the first, throwaway round of connections, made on a freshly started (cold) server. */
+    public double firstRoundConnectMs(double percentile) {
+        return firstRoundConnectMicros == null || firstRoundConnectMicros.getTotalCount() == 0 ? Double.NaN
+                : firstRoundConnectMicros.getValueAtPercentile(percentile) / 1000.0;
     }
 
     public double connectMs(double percentile) {
