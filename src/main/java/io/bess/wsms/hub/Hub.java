@@ -96,8 +96,9 @@ public final class Hub {
     public void register(ClientSession session) {
         synchronized (lock) {
             sessions.add(session);
-            index(session, session.selection());
-            reconcile();
+            if (index(session, session.selection())) {
+                reconcile();
+            }
         }
         session.start(() -> unregister(session));
     }
@@ -112,8 +113,9 @@ public final class Hub {
             if (!sessions.remove(session)) {
                 return;
             }
-            unindex(session, session.selection());
-            reconcile();
+            if (unindex(session, session.selection())) {
+                reconcile();
+            }
         }
         session.close(1000, "");
     }
@@ -142,13 +144,15 @@ public final class Hub {
             if (!sessions.contains(session)) {
                 return;
             }
-            unindex(session, session.selection());
+            boolean fewer = unindex(session, session.selection());
             session.select(next);
             if (snapshot != null) {
                 session.requestSnapshot(snapshot);
             }
-            index(session, next);
-            reconcile();
+            boolean more = index(session, next);
+            if (fewer || more) {
+                reconcile();
+            }
         }
     }
 
@@ -202,30 +206,49 @@ public final class Hub {
         return Collections.unmodifiableSet(sessions);
     }
 
-    private void index(ClientSession session, Selection selection) {
+    /**
+     * Indexes a client under what it wants.
+     *
+     * @return whether the set of batteries someone wants may have grown (a first client of a battery, or of every
+     *         battery): only then do the upstream subscriptions need a look, which keeps a connect storm of clients
+     *         of the same batteries from rebuilding the set thousands of times
+     */
+    private boolean index(ClientSession session, Selection selection) {
         if (selection.all()) {
+            boolean first = everyBattery.isEmpty();
             everyBattery.add(session);
-        } else {
-            for (Integer battery : selection.ids()) {
-                byBattery.computeIfAbsent(battery, b -> new CopyOnWriteArrayList<>()).add(session);
-            }
+            return first;
         }
+        boolean grown = false;
+        for (Integer battery : selection.ids()) {
+            List<ClientSession> list = byBattery.get(battery);
+            if (list == null) {
+                list = new CopyOnWriteArrayList<>();
+                byBattery.put(battery, list);
+                grown = true;
+            }
+            list.add(session);
+        }
+        return grown;
     }
 
-    private void unindex(ClientSession session, Selection selection) {
+    /** Removes a client from the index; whether the set of wanted batteries may have shrunk. */
+    private boolean unindex(ClientSession session, Selection selection) {
         if (selection.all()) {
-            everyBattery.remove(session);
-        } else {
-            for (Integer battery : selection.ids()) {
-                List<ClientSession> list = byBattery.get(battery);
-                if (list != null) {
-                    list.remove(session);
-                    if (list.isEmpty()) {
-                        byBattery.remove(battery);
-                    }
+            return everyBattery.remove(session) && everyBattery.isEmpty();
+        }
+        boolean shrunk = false;
+        for (Integer battery : selection.ids()) {
+            List<ClientSession> list = byBattery.get(battery);
+            if (list != null) {
+                list.remove(session);
+                if (list.isEmpty()) {
+                    byBattery.remove(battery);
+                    shrunk = true;
                 }
             }
         }
+        return shrunk;
     }
 
     private void reconcile() {
