@@ -32,6 +32,7 @@ public final class WsProbe {
 
     private static final Pattern BATTERY_KEY = Pattern.compile("\"battery:(\\d+):data\"\\s*:\\s*\\{");
     private static final long POLL_MILLIS = 20;
+    private static final long STOP_GRACE_SECONDS = 120;
 
     private WsProbe() {
     }
@@ -134,7 +135,8 @@ public final class WsProbe {
     private static void stop(Process process) throws InterruptedException {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
         process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        // generous: a JVM writing its AOT cache on exit (the training run) needs a while on a busy machine
+        if (!process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
         for (ProcessHandle child : tree) {

@@ -72,6 +72,23 @@ class ClientIsolationTest {
     }
 
     @Test
+    void aClientThatDropsItsSocketWithoutACloseFrameIsRemovedWithoutWaitingForAWrite() throws Exception {
+        // no pings and no updates: nothing is written to the dead client, so no failed write can find it out
+        try (ServiceFixture quiet = ServiceFixture.start(Map.of("redis.host", "127.0.0.1",
+                                                                "redis.port", Integer.toString(redis.port()),
+                                                                "ws.ping-interval", "1h"))) {
+            RawWsClient dies = RawWsClient.connect(quiet.port(), "/ws?batteries=1", 0);
+            assertThat(dies.status()).isEqualTo(101);
+            dies.readText();
+            assertThat(quiet.service().hub().size()).isEqualTo(1);
+            dies.reset();
+            await().atMost(Duration.ofSeconds(10)).until(() -> quiet.service().hub().size() == 0);
+            // its channel is given up too: nobody else watches battery 1
+            await().atMost(Duration.ofSeconds(10)).until(() -> redis.subscribers(1) == 0);
+        }
+    }
+
+    @Test
     void channelIsUnsubscribedWhenTheLastInterestedClientLeaves() throws Exception {
         WsTestClient first = WsTestClient.connect(service.ws("batteries=1"));
         WsTestClient second = WsTestClient.connect(service.ws("batteries=1"));

@@ -120,6 +120,11 @@ public final class ClientSession {
         wake();
     }
 
+    /** Whether the client's connection is still open (its socket still read). */
+    public boolean isOpen() {
+        return transport.isOpen();
+    }
+
     /** Drops the connection at once, unblocking a writer stuck on a peer that stopped reading. */
     public void abort() {
         transport.abort();

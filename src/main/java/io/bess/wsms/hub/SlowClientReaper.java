@@ -10,7 +10,9 @@ import io.bess.wsms.timer.Periodic;
 /**
  * Closes clients whose writer has made no progress for the configured time. The close frame (1008) is queued
  * first, in case the peer reads again; when the writer is still stuck after a short grace, the connection is
- * dropped, since a peer that reads nothing cannot receive a close frame either.
+ * dropped, since a peer that reads nothing cannot receive a close frame either. Also removes clients whose
+ * connection ended without a close frame (the server learns of that from no callback): without this they would stay
+ * registered, and count against the connection limit, until a write to them failed.
  */
 public final class SlowClientReaper {
     private static final System.Logger LOGGER = System.getLogger(SlowClientReaper.class.getName());
@@ -55,6 +57,10 @@ public final class SlowClientReaper {
     void check(long nowNanos) {
         closing.keySet().retainAll(hub.sessions());
         for (ClientSession session : hub.sessions()) {
+            if (!session.isOpen()) {
+                hub.unregister(session);
+                continue;
+            }
             long stalled = session.stalledNanos(nowNanos);
             Long since = closing.get(session);
             if (since != null) {

@@ -24,4 +24,13 @@ public interface Transport {
 
     /** Drops the TCP connection without a close handshake. */
     void abort();
+
+    /**
+     * Whether the connection is still read from. A peer that drops its socket without a close frame ends the
+     * server's reading of it silently (no callback); this is how the session finds out without waiting for a write
+     * to fail.
+     *
+     * @return false once the connection has ended
+     */
+    boolean isOpen();
 }

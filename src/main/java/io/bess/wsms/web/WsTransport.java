@@ -10,13 +10,21 @@ import io.helidon.websocket.WsSession;
 final class WsTransport implements Transport {
     private final WsSession session;
     private final ConnectionContext connection;
+    /** Helidon's thread for this connection: it calls onOpen, reads every frame and ends with the connection. */
+    private final Thread reader;
 
+    /**
+     * Wraps a session; must be called on the connection's own thread (from {@code onOpen}).
+     *
+     * @param session the WebSocket session
+     */
     WsTransport(WsSession session) {
         this.session = session;
         if (!(session.socketContext() instanceof ConnectionContext context)) {
             throw new IllegalStateException("a server WebSocket session always has a connection context");
         }
         this.connection = context;
+        this.reader = Thread.currentThread();
     }
 
     @Override
@@ -47,6 +55,11 @@ final class WsTransport implements Transport {
         } catch (RuntimeException ignored) {
             // already closed
         }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return reader.isAlive();
     }
 
     /** For log lines only: built when asked, not held by each of thousands of connections. */

@@ -78,6 +78,11 @@ class ClientSessionTest {
             public void abort() {
                 aborted.set(true);
             }
+
+            @Override
+            public boolean isOpen() {
+                return !aborted.get();
+            }
         };
         ClientSession session = new ClientSession(failing, Selection.EVERY_BATTERY, snapshots(), DeliveryMetrics.NONE,
                                                   Duration.ofSeconds(20));
@@ -110,6 +115,11 @@ class ClientSessionTest {
 
         @Override
         public void abort() {
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
         }
     }
 }

@@ -81,6 +81,11 @@ final class Fixtures {
         @Override
         public void abort() {
         }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
     }
 
     /** A store with no batteries: the benchmarks are about the hub, not about Redis. */
