@@ -51,6 +51,10 @@ else
   peer=/nonexistent
 fi
 
+# The JVM flags of the README's run command: the service target runs with them unless SERVICE_OPTS says otherwise
+# (SERVICE_OPTS= for none); the jlink image adds its own defaults (etc/jlink-start.sh).
+README_OPTS="-XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5"
+
 # The service jar, built when missing; then the bench.
 # (rebuilt when a source or the pom is newer than the jar; SKIP_SERVICE_BUILD=1 uses the jar as it is)
 # SERVICE_JAR=path/to/jar (with its libs/ beside it) runs that jar instead, from SERVICE_DIR (default: its parent's parent).
@@ -97,4 +101,4 @@ cd "$here"
 exec "$JAVA_HOME/bin/java" -Xms1g -Xmx2g -XX:+UseParallelGC -jar "$here/target/bench.jar" \
   --scenarios "$scenarios" --targets "$targets" --measure "${MEASURE:-10}" --out "$out" --logs "$here/target/logs" \
   --service-jar "$jar" --service-dir "$service_dir" --service-image "$image" --peer-dir "$peer" \
-  --java-home "$JAVA_HOME" --redis-server "$redis" --service-opts "${SERVICE_OPTS:-}" --service-label "$SERVICE_LABEL"
+  --java-home "$JAVA_HOME" --redis-server "$redis" --service-opts "${SERVICE_OPTS-$README_OPTS}" --service-label "$SERVICE_LABEL"
