@@ -1,5 +1,6 @@
 package io.bess.wsms.redis;
 
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -11,6 +12,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -47,11 +49,13 @@ final class ClusterBackend implements RedisBackend {
 
     @Override
     public List<HostAndPort> subscriberNodes() {
-        List<HostAndPort> masters = provider.getPrimaryNodes().keySet().stream()
-                .map(HostAndPort::from)
-                .sorted(Comparator.comparing(HostAndPort::toString))
-                .toList();
-        return masters.isEmpty() ? List.of(owner("")) : masters;
+        List<HostAndPort> masters = nodes(provider.getPrimaryNodes().keySet());
+        // no master known (the slot map is being rebuilt): any node relays a classic PUBLISH
+        return masters.isEmpty() ? nodes(provider.getNodes().keySet()) : masters;
+    }
+
+    private static List<HostAndPort> nodes(Collection<String> addresses) {
+        return addresses.stream().map(HostAndPort::from).sorted(Comparator.comparing(HostAndPort::toString)).toList();
     }
 
     @Override
@@ -63,8 +67,7 @@ final class ClusterBackend implements RedisBackend {
             node = provider.getNode(JedisClusterCRC16.getSlot(channel));
         }
         if (node == null) {
-            throw new redis.clients.jedis.exceptions.JedisClusterOperationException(
-                    "no node owns the slot of " + channel + " yet");
+            throw new JedisClusterOperationException("no node owns the slot of " + channel + " yet");
         }
         return node;
     }

@@ -272,11 +272,14 @@ final class SubscriberLane {
         }
     }
 
-    /** Takes the new connection as the lane's; null when the lane was stopped meanwhile. */
+    /**
+     * Takes the new connection as the lane's; null when the lane was stopped meanwhile, or told to reconnect while
+     * it was connecting (the connection may go to the node that was current before).
+     */
     private LiveSubscription attach(Connection c, List<String> first) {
         lock.lock();
         try {
-            if (stopped) {
+            if (stopped || hurry) {
                 return null;
             }
             connection = c;
@@ -303,7 +306,7 @@ final class SubscriberLane {
         } finally {
             lock.unlock();
         }
-        lost.forEach(channel -> lostChannel(channel));
+        lost.forEach(this::lostChannel);
     }
 
     private void lostChannel(String channel) {
