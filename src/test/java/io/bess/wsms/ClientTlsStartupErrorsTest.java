@@ -1,15 +1,14 @@
 package io.bess.wsms;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.bess.wsms.support.MainProcess;
 import io.bess.wsms.support.SelfSignedCertificate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,23 +95,12 @@ class ClientTlsStartupErrorsTest {
     private record Result(int exitCode, String stderr) {
     }
 
-    private static Result runMain(Map<String, String> env) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-cp",
-                                                            System.getProperty("java.class.path"),
-                                                            Main.class.getName()))
-                .directory(dir.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("WS_")
-                || k.startsWith("SIMULATOR"));
-        builder.environment().put("WS_PORT", "0");
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("Main did not exit within 60 s");
+    private static Result runMain(Map<String, String> env) throws InterruptedException {
+        Map<String, String> all = new HashMap<>(Map.of("WS_PORT", "0"));
+        all.putAll(env);
+        try (MainProcess main = MainProcess.start(dir, all)) {
+            int exitCode = main.awaitExit(Duration.ofSeconds(60));
+            return new Result(exitCode, main.stderrText());
         }
-        return new Result(process.exitValue(), new String(process.getErrorStream().readAllBytes(),
-                                                          StandardCharsets.UTF_8));
     }
 }

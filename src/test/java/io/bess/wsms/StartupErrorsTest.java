@@ -1,13 +1,11 @@
 package io.bess.wsms;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import io.bess.wsms.support.MainProcess;
 import io.bess.wsms.support.TestRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,24 +72,10 @@ class StartupErrorsTest {
     private record Result(int exitCode, String stderr, String stdout) {
     }
 
-    private Result runMain(Map<String, String> env) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-cp",
-                                                            System.getProperty("java.class.path"),
-                                                            Main.class.getName()))
-                .directory(workDir.toFile())
-                .redirectOutput(workDir.resolve("stdout.log").toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("WS_")
-                || k.startsWith("SIMULATOR"));
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("Main did not exit within 60 s");
+    private Result runMain(Map<String, String> env) throws InterruptedException {
+        try (MainProcess main = MainProcess.start(workDir, env)) {
+            int exitCode = main.awaitExit(Duration.ofSeconds(60));
+            return new Result(exitCode, main.stderrText(), main.stdoutText());
         }
-        return new Result(process.exitValue(), new String(process.getErrorStream().readAllBytes(),
-                                                          StandardCharsets.UTF_8),
-                          Files.readString(workDir.resolve("stdout.log")));
     }
 }

@@ -17,30 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The writer's own rules, with socket stand-ins that record writes or fail on demand. */
 class ClientSessionTest {
-    /** A store with no batteries: the test is about the writer, not about Redis. */
-    private static final FleetStore NO_BATTERIES = new FleetStore() {
-        @Override
-        public Set<Integer> batteryIds() {
-            return Set.of();
-        }
-
-        @Override
-        public List<BatteryState> read(Collection<Integer> batteries) {
-            return List.of();
-        }
-
-        @Override
-        public Map<Integer, Long> timestamps(Collection<Integer> batteries) {
-            return Map.of();
-        }
-    };
-
     @Test
     void theWriterEndsWhenTheOutboxIsEmptyAndABatchOfUpdatesGoesOutInOneWrite() throws Exception {
-        RecordingTransport socket = new RecordingTransport();
+        HubStandIns.RecordingTransport socket = new HubStandIns.RecordingTransport();
         Hub hub = new Hub(batteries -> { }, new LatestStates());
-        ClientSession session = new ClientSession(socket, Selection.EVERY_BATTERY, snapshots(), DeliveryMetrics.NONE,
-                                                  Duration.ofSeconds(20));
+        ClientSession session = HubStandIns.session(socket);
         hub.register(session);
         byte[] snapshot = socket.writes.poll(10, TimeUnit.SECONDS);
         assertThat(new String(snapshot, 2, snapshot.length - 2, java.nio.charset.StandardCharsets.UTF_8))
@@ -84,42 +65,12 @@ class ClientSessionTest {
                 return !aborted.get();
             }
         };
-        ClientSession session = new ClientSession(failing, Selection.EVERY_BATTERY, snapshots(), DeliveryMetrics.NONE,
-                                                  Duration.ofSeconds(20));
+        ClientSession session = HubStandIns.session(failing);
         CountDownLatch ended = new CountDownLatch(1);
         session.start(ended::countDown);
         assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(aborted).isTrue();
         Frame frame = new FrameEncoder().update(new BatteryState(1, Map.of("timestamp", "1")), 2, 0);
         assertThat(session.offer(frame)).isEqualTo(OfferResult.CLOSED);
-    }
-
-    private static Snapshots snapshots() {
-        return new Snapshots(new LatestStates(), NO_BATTERIES, new FrameEncoder(), DeliveryMetrics.NONE);
-    }
-
-    /** Records every write and the thread that made it. */
-    private static final class RecordingTransport implements Transport {
-        private final BlockingQueue<byte[]> writes = new LinkedBlockingQueue<>();
-        private final BlockingQueue<Thread> writers = new LinkedBlockingQueue<>();
-
-        @Override
-        public void write(byte[] frames) {
-            writes.add(frames.clone());
-            writers.add(Thread.currentThread());
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-
-        @Override
-        public void abort() {
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
     }
 }

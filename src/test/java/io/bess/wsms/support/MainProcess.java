@@ -53,6 +53,41 @@ public final class MainProcess implements AutoCloseable {
         }
     }
 
+    /** Everything written on standard output so far. */
+    public String stdoutText() {
+        return text(stdout);
+    }
+
+    /** Everything written on standard error so far. */
+    public String stderrText() {
+        return text(stderr);
+    }
+
+    /** Whether the process still runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The exit code; the process must have exited. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    /** SIGTERM, as docker stop, systemd or Kubernetes send it; does not wait. */
+    public void sigterm() {
+        process.destroy();
+    }
+
+    /**
+     * Waits for the process to exit.
+     *
+     * @param patience how long at most
+     * @return whether it exited in time
+     */
+    public boolean waitFor(Duration patience) throws InterruptedException {
+        return process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** The complete lines written on standard output so far. */
     public List<String> stdout() {
         return completeLines(stdout);
@@ -96,10 +131,14 @@ public final class MainProcess implements AutoCloseable {
 
     /** Lines ending with a newline: the last one may still be being written while the process runs. */
     private static List<String> completeLines(Path file) {
+        String text = text(file);
+        int end = text.lastIndexOf('\n');
+        return end < 0 ? List.of() : Arrays.asList(text.substring(0, end).split("\n", -1));
+    }
+
+    private static String text(Path file) {
         try {
-            String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-            int end = text.lastIndexOf('\n');
-            return end < 0 ? List.of() : Arrays.asList(text.substring(0, end).split("\n", -1));
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

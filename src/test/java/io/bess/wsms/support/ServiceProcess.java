@@ -6,36 +6,33 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.awaitility.core.ConditionTimeoutException;
 
 import static org.awaitility.Awaitility.await;
 
 /**
- * The real {@code Main} in a child process, started the way an operator starts it: settings in its environment
- * (nothing inherited from the test's own {@code REDIS_*}, {@code WS_*} or {@code SIMULATOR*}), its output appended to
- * {@code out.log} in its working directory. Stops with SIGTERM like {@code docker stop} or systemd.
+ * The real service ({@link MainProcess}) on a loopback port with the simulator off, waited for until it accepts
+ * WebSockets. Stops with SIGTERM like {@code docker stop} or systemd.
  */
 public final class ServiceProcess implements AutoCloseable {
     /** How long a process may take to accept WebSockets: a cold JVM on a loaded 2-core machine. */
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
-    private final Process process;
+    private final MainProcess process;
     private final int port;
-    private final Path log;
 
-    private ServiceProcess(Process process, int port, Path log) {
+    private ServiceProcess(MainProcess process, int port) {
         this.process = process;
         this.port = port;
-        this.log = log;
     }
 
     /**
      * Starts {@code Main} on {@code 127.0.0.1:port} with the simulator off.
      *
-     * @param dir  working directory (created if missing); starting again in the same one appends to its log
+     * @param dir  working directory (created if missing); starting again in the same one starts new log files
      * @param port WebSocket and HTTP port
      * @param env  further environment variables (REDIS_HOST, WS_MAX_CONNECTIONS, ...); they win over the above
      * @return the started process, not yet accepting: see {@link #awaitAccepting()}
@@ -43,23 +40,13 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(Path dir, int port, Map<String, String> env) {
         try {
             Files.createDirectories(dir);
-            Path log = dir.resolve("out.log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                                                        "io.bess.wsms.Main")
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().keySet().removeIf(k -> k.startsWith("REDIS_") || k.startsWith("WS_")
-                    || k.startsWith("SIMULATOR"));
-            builder.environment().put("WS_PORT", Integer.toString(port));
-            builder.environment().put("WS_HOST", "127.0.0.1");
-            builder.environment().put("SIMULATOR", "off");
-            builder.environment().putAll(env);
-            return new ServiceProcess(builder.start(), port, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Map<String, String> all = new HashMap<>(Map.of("WS_PORT", Integer.toString(port), "WS_HOST", "127.0.0.1",
+                                                       "SIMULATOR", "off"));
+        all.putAll(env);
+        return new ServiceProcess(MainProcess.start(dir, all), port);
     }
 
     /** Waits until a WebSocket upgrade succeeds (101), failing after a generous startup deadline. */
@@ -94,18 +81,14 @@ public final class ServiceProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    /** Everything the process has written so far. */
+    /** Everything the process has written so far (standard output, then standard error). */
     public String logText() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return process.stdoutText() + process.stderrText();
     }
 
     /** SIGTERM: the normal way to stop the service. */
     public void sigterm() {
-        process.destroy();
+        process.sigterm();
     }
 
     /**
@@ -115,7 +98,7 @@ public final class ServiceProcess implements AutoCloseable {
      * @return whether it exited in time
      */
     public boolean waitFor(Duration patience) throws InterruptedException {
-        return process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS);
+        return process.waitFor(patience);
     }
 
     /** The exit code; the process must have exited. */
@@ -126,9 +109,8 @@ public final class ServiceProcess implements AutoCloseable {
     /** SIGKILL if still running: cleanup after a test, whatever happened. */
     @Override
     public void close() {
-        process.destroyForcibly();
         try {
-            process.waitFor(10, TimeUnit.SECONDS);
+            process.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
