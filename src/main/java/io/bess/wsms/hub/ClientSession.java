@@ -180,6 +180,9 @@ public final class ClientSession {
         Outbox.Drain work = new Outbox.Drain();
         boolean ended = false;
         try {
+            // let the threads that are publishing now add their frames first: under load the writer then sends
+            // several per write; with nothing else runnable, yield returns at once and adds no latency
+            Thread.yield();
             while (outbox.drainOrRelease(work)) {
                 if (work.close != null) {
                     transport.close(work.close.code(), work.close.reason());
