@@ -232,7 +232,7 @@ class HostileInputTest {
     }
 
     @Test
-    void oddRedisContentsNeverKillTheChannelSubscriber() throws Exception {
+    void oddRedisContentsNeverKillTheSubscriber() throws Exception {
         int battery = 9;
         String key = "battery:" + battery + ":data";
         try (WsTestClient one = WsTestClient.connect(LIVE.service().ws("batteries=" + battery));
