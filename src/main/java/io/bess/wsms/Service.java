@@ -109,7 +109,7 @@ public final class Service implements AutoCloseable {
 
     private void run(Config serverConfig, boolean embeddedRedis) {
         FrameEncoder encoder = new FrameEncoder(settings.battery().staleAfter());
-        StaleWatch staleWatch = new StaleWatch(hub, latest, store, encoder, settings.battery().staleAfter());
+        StaleWatch staleWatch = new StaleWatch(hub, latest, store, encoder);
         ServiceMetrics metrics = new ServiceMetrics(hub::size, subscriptions::size, subscriptions::connected,
                                                     subscriptions::reconnects, staleWatch::staleCount);
         stopOrder.push(metrics);

@@ -72,10 +72,7 @@ public final class FrameEncoder {
         StringBuilder json = new StringBuilder(object.length() + 80);
         json.append('{');
         appendKey(json, BatteryState.key(state.battery()));
-        json.append(object, 0, object.length() - 1);
-        if (object.length() > 2) {
-            json.append(',');
-        }
+        appendOpen(json, object);
         json.append("\"" + WS_TIMESTAMP + "\":").append(wsTimestamp);
         json.append(",\"" + LATENCY + "\":");
         if (state.ordered()) {
@@ -150,7 +147,18 @@ public final class FrameEncoder {
      * @return true when its device timestamp is older than the stale time (never when the flag is off)
      */
     public boolean isStale(EncodedState state, long nowMillis) {
-        return staleAfterMillis > 0 && state.ordered() && nowMillis - state.deviceTimestamp() > staleAfterMillis;
+        return state.ordered() && isStale(state.deviceTimestamp(), nowMillis);
+    }
+
+    /**
+     * Whether a device timestamp is stale at a given time.
+     *
+     * @param deviceTimestamp a battery's {@code timestamp}, epoch ms
+     * @param nowMillis       the server's clock
+     * @return true when it is older than the stale time (never when the flag is off)
+     */
+    public boolean isStale(long deviceTimestamp, long nowMillis) {
+        return staleAfterMillis > 0 && nowMillis - deviceTimestamp > staleAfterMillis;
     }
 
     /** Whether stale batteries are flagged at all. */
@@ -158,9 +166,20 @@ public final class FrameEncoder {
         return staleAfterMillis > 0;
     }
 
-    /** The stale time in milliseconds; 0 when off. */
-    long staleAfterMillis() {
-        return staleAfterMillis;
+    /** The stale time; zero when off. */
+    Duration staleAfter() {
+        return Duration.ofMillis(staleAfterMillis);
+    }
+
+    /**
+     * A state's object without its closing brace, followed by a comma when it has members: the server's own members
+     * come next, and then the brace.
+     */
+    private static void appendOpen(StringBuilder json, String object) {
+        json.append(object, 0, object.length() - 1);
+        if (object.length() > 2) {
+            json.append(',');
+        }
     }
 
     private void appendObject(StringBuilder json, EncodedState state, long nowMillis) {
@@ -169,10 +188,7 @@ public final class FrameEncoder {
             json.append(object);
             return;
         }
-        json.append(object, 0, object.length() - 1);
-        if (object.length() > 2) {
-            json.append(',');
-        }
+        appendOpen(json, object);
         json.append("\"" + STALE + "\":true}");
     }
 

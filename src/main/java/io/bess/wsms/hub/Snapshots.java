@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The states a snapshot shows: those held in memory ({@link LatestStates}), and the rest read from the store in one
@@ -52,30 +51,33 @@ public final class Snapshots {
      */
     public List<EncodedState> of(Collection<Integer> batteries) {
         int[] ids = batteries.stream().mapToInt(Integer::intValue).sorted().toArray();
+        EncodedState[] states = new EncodedState[ids.length];
         List<Integer> missing = new ArrayList<>();
-        for (int id : ids) {
-            if (held.get(id).isEmpty()) {
-                missing.add(id);
+        for (int i = 0; i < ids.length; i++) {
+            states[i] = held.get(ids[i]).orElse(null);
+            if (states[i] == null) {
+                missing.add(ids[i]);
             }
         }
-        Map<Integer, EncodedState> read = new HashMap<>();
         if (!missing.isEmpty()) {
+            Map<Integer, EncodedState> read = new HashMap<>();
             for (BatteryState state : store.read(missing)) {
                 read.put(state.id(), encoder.state(state));
             }
+            for (int i = 0; i < ids.length; i++) {
+                if (states[i] == null) {
+                    states[i] = read.get(ids[i]);
+                }
+            }
         }
-        List<EncodedState> states = new ArrayList<>(ids.length);
-        for (int id : ids) {
-            Optional<EncodedState> state = held.get(id);
-            EncodedState fromStore = read.get(id);
-            if (fromStore != null && (state.isEmpty() || fromStore.supersedes(state.get()))) {
-                states.add(fromStore);
-            } else {
-                state.ifPresent(states::add);
+        List<EncodedState> found = new ArrayList<>(ids.length);
+        for (EncodedState state : states) {
+            if (state != null) {
+                found.add(state);
             }
         }
         metrics.snapshotStates(ids.length - missing.size(), missing.size());
-        return states;
+        return found;
     }
 
     /** The encoder, whose stale flag snapshots show. */

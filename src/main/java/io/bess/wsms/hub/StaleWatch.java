@@ -4,7 +4,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import io.bess.wsms.timer.Periodic;
@@ -30,18 +29,18 @@ public final class StaleWatch {
     /**
      * Creates the watch.
      *
-     * @param hub        where stale frames are published and the fleet's ids are known
-     * @param latest     the states held in memory
-     * @param store      timestamps of batteries not held
-     * @param encoder    decides staleness and encodes the stale frames
-     * @param staleAfter the stale time; the check runs four times per stale time, at most once a second
+     * @param hub     where stale frames are published and the fleet's ids are known
+     * @param latest  the states held in memory
+     * @param store   timestamps of batteries not held
+     * @param encoder decides staleness (its stale time) and encodes the stale frames; the check runs four times per
+     *                stale time, at most once a second
      */
-    public StaleWatch(Hub hub, LatestStates latest, FleetStore store, FrameEncoder encoder, Duration staleAfter) {
+    public StaleWatch(Hub hub, LatestStates latest, FleetStore store, FrameEncoder encoder) {
         this.hub = hub;
         this.latest = latest;
         this.store = store;
         this.encoder = encoder;
-        long quarter = Math.max(100, staleAfter.toMillis() / 4);
+        long quarter = Math.max(100, encoder.staleAfter().toMillis() / 4);
         this.period = Duration.ofMillis(Math.min(1000, quarter));
     }
 
@@ -92,8 +91,8 @@ public final class StaleWatch {
         }
         if (!notHeld.isEmpty()) {
             try {
-                for (Map.Entry<Integer, Long> entry : store.timestamps(notHeld).entrySet()) {
-                    stale += now - entry.getValue() > encoder.staleAfterMillis() ? 1 : 0;
+                for (long timestamp : store.timestamps(notHeld).values()) {
+                    stale += encoder.isStale(timestamp, now) ? 1 : 0;
                 }
             } catch (RuntimeException e) {
                 // Redis is unreachable: keep the last count until it is back
