@@ -11,10 +11,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import io.bess.wsms.hub.BatteryState;
 import io.bess.wsms.hub.FleetStore;
+import io.bess.wsms.hub.Frame;
+import io.bess.wsms.hub.FrameEncoder;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -73,30 +77,16 @@ public final class RedisStore implements FleetStore {
         if (batteries.isEmpty()) {
             return Map.of();
         }
-        return retryOnce(c -> pipelinedTimestamps(c, batteries));
-    }
-
-    private static Map<Integer, Long> pipelinedTimestamps(UnifiedJedis c, Collection<Integer> batteries) {
-        Map<Integer, Response<String>> responses = new LinkedHashMap<>();
-        try (AbstractPipeline pipeline = c.pipelined()) {
-            for (Integer battery : batteries) {
-                responses.put(battery, pipeline.hget(BatteryState.key(battery), "timestamp"));
-            }
-            pipeline.sync();
-        }
-        Map<Integer, Long> timestamps = new HashMap<>();
-        responses.forEach((battery, response) -> {
-            try {
-                String raw = response.get();
-                if (raw != null) {
-                    timestamps.put(battery, Long.parseLong(raw.trim()));
+        return retryOnce(c -> {
+            Map<Integer, Long> timestamps = new HashMap<>();
+            perBattery(c, batteries, (pipeline, key) -> pipeline.hget(key, "timestamp"), (battery, raw) -> {
+                long timestamp = FrameEncoder.deviceTimestamp(Map.of("timestamp", raw));
+                if (timestamp != Frame.NO_TIMESTAMP) {
+                    timestamps.put(battery, timestamp);
                 }
-            } catch (RuntimeException e) {
-                // not a hash, or not an integer: such a battery cannot be judged stale
-                LOGGER.log(Level.DEBUG, () -> "no timestamp for " + BatteryState.key(battery) + ": " + e);
-            }
+            });
+            return timestamps;
         });
-        return timestamps;
     }
 
     /** Checks that Redis answers; throws when it does not. */
@@ -115,30 +105,39 @@ public final class RedisStore implements FleetStore {
     }
 
     private static List<BatteryState> pipelinedRead(UnifiedJedis c, Set<Integer> sorted) {
-        Map<Integer, Response<Map<String, String>>> responses = new LinkedHashMap<>();
-        try (AbstractPipeline pipeline = c.pipelined()) {
-            for (Integer battery : sorted) {
-                responses.put(battery, pipeline.hgetAll(BatteryState.key(battery)));
-            }
-            pipeline.sync();
-        }
-        List<BatteryState> states = new ArrayList<>(responses.size());
-        responses.forEach((battery, response) -> {
-            try {
-                Map<String, String> fields = response.get();
-                if (fields != null && !fields.isEmpty()) {
-                    states.add(state(battery, fields));
-                }
-            } catch (RuntimeException e) {
-                // e.g. WRONGTYPE: someone stored something else under the key; skip that battery only
-                LOGGER.log(Level.DEBUG, () -> "skipping " + BatteryState.key(battery) + ": " + e.getMessage());
+        List<BatteryState> states = new ArrayList<>(sorted.size());
+        perBattery(c, sorted, AbstractPipeline::hgetAll, (battery, fields) -> {
+            if (!fields.isEmpty()) {
+                states.add(new BatteryState(battery, fields));
             }
         });
         return states;
     }
 
-    private static BatteryState state(int battery, Map<String, String> fields) {
-        return new BatteryState(battery, fields);
+    /**
+     * One command per battery's key in one pipeline, each answer handed on in the batteries' order; a battery whose
+     * answer is missing or an error (e.g. WRONGTYPE: someone stored something else under the key) is skipped alone.
+     */
+    private static <T> void perBattery(UnifiedJedis c, Collection<Integer> batteries,
+                                       BiFunction<AbstractPipeline, String, Response<T>> command,
+                                       BiConsumer<Integer, T> answer) {
+        Map<Integer, Response<T>> responses = new LinkedHashMap<>();
+        try (AbstractPipeline pipeline = c.pipelined()) {
+            for (Integer battery : batteries) {
+                responses.put(battery, command.apply(pipeline, BatteryState.key(battery)));
+            }
+            pipeline.sync();
+        }
+        responses.forEach((battery, response) -> {
+            try {
+                T value = response.get();
+                if (value != null) {
+                    answer.accept(battery, value);
+                }
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.DEBUG, () -> "skipping " + BatteryState.key(battery) + ": " + e.getMessage());
+            }
+        });
     }
 
     /** Parses a battery id: a decimal non-negative int. */
