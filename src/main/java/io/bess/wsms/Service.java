@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.bess.wsms.config.Settings;
@@ -92,6 +93,11 @@ public final class Service implements AutoCloseable {
 
     private void run(Settings requested, Config serverConfig) {
         settings = requested;
+        // before anything starts: a taken port is the commonest failed start, and Helidon would report it with a
+        // stack trace after the Redis side had started
+        whyNotListening().ifPresent(why -> {
+            throw cannotListen(why);
+        });
         if (requested.redis().embedded()) {
             EmbeddedRedis embedded = EmbeddedRedis.start();
             stopOrder.push(embedded);
@@ -171,9 +177,9 @@ public final class Service implements AutoCloseable {
                 .build();
         built.start();
         if (!built.isRunning()) {
-            // Helidon logs the listener's failure and returns a stopped server rather than throwing
-            throw new StartupException("Cannot listen on " + settings.server().host() + ":" + settings.server().port()
-                                               + " (WS_HOST, WS_PORT): " + whyNotListening() + ".");
+            // taken since the check above, or another listener failure: Helidon logs it and returns a stopped server
+            throw cannotListen(whyNotListening().orElse("the web server did not start (its log line above says"
+                                                                + " why)"));
         }
         server = built;
         String tls = server.hasTls() ? "s" : "";
@@ -190,16 +196,24 @@ public final class Service implements AutoCloseable {
     }
 
     /**
-     * Why the listener did not start: binding the same address here gives the operating system's reason (the port
-     * is in use, or needs privileges), which Helidon only logs.
+     * Why the listener cannot bind its address, as the operating system says it (the port is in use, the address is
+     * not this host's, the port needs privileges); empty when it can. A free port (0) always can.
      */
-    private String whyNotListening() {
+    private Optional<String> whyNotListening() {
+        if (settings.server().port() == 0) {
+            return Optional.empty();
+        }
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(settings.server().host(), settings.server().port()));
-            return "the web server did not start (its log line above says why)";
+            return Optional.empty();
         } catch (IOException | RuntimeException e) {
-            return e.getMessage();
+            return Optional.of(String.valueOf(e.getMessage()));
         }
+    }
+
+    private StartupException cannotListen(String why) {
+        return new StartupException("Cannot listen on " + settings.server().host() + ":" + settings.server().port()
+                                            + " (WS_HOST, WS_PORT): " + why + ".");
     }
 
     /** The port the server listens on. */

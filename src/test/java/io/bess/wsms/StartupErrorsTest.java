@@ -81,6 +81,18 @@ class StartupErrorsTest {
         }
     }
 
+    @Test
+    void anyOtherFailedStartExitsWithCode2AndASentenceSayingWhy() throws Exception {
+        // a listener setting Helidon itself reads, wrong: the start fails at its last step, after Redis started
+        Files.createDirectories(workDir.resolve("config"));
+        Files.writeString(workDir.resolve("config/application.yaml"), "server:\n  port: 0\n  backlog: many\n");
+        Result result = runMain(Map.of());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr().lines().filter(l -> l.startsWith("websocket-server-ms: ")).toList())
+                .singleElement().asString().startsWith("websocket-server-ms: The service could not start: ")
+                .contains("backlog");
+    }
+
     private record Result(int exitCode, String stderr, String stdout) {
     }
 
