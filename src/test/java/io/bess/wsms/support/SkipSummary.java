@@ -1,5 +1,6 @@
 package io.bess.wsms.support;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,13 +32,19 @@ public final class SkipSummary implements TestExecutionListener {
     private record Skip(long tests, String where, String reason) {
     }
 
+    private final PrintStream out;
     private final List<Skip> skips = new ArrayList<>();
     private final List<Skip> toolFailures = new ArrayList<>();
     private TestPlan plan;
 
-    /** For the ServiceLoader. */
+    /** For the ServiceLoader: prints on standard output, which Surefire shows on the console. */
     public SkipSummary() {
-        // state is per test plan: see testPlanExecutionStarted
+        this(System.out);
+    }
+
+    /** Prints on out (a test's own run of the launcher keeps its lines apart from the build's). */
+    SkipSummary(PrintStream out) {
+        this.out = out;
     }
 
     @Override
@@ -52,7 +59,7 @@ public final class SkipSummary implements TestExecutionListener {
         Skip skip = new Skip(tests(id), where(id), reason);
         skips.add(skip);
         // Surefire's console counts skipped tests without their reason (that is only in its reports): say it here
-        System.out.println("Skipped " + (id.isTest() ? skip.where() + "." + id.getDisplayName() : skip.where() + " ("
+        out.println("Skipped " + (id.isTest() ? skip.where() + "." + id.getDisplayName() : skip.where() + " ("
                 + count(List.of(skip)) + ")") + ": " + reason);
     }
 
@@ -61,16 +68,15 @@ public final class SkipSummary implements TestExecutionListener {
         String message = result.getThrowable().map(Throwable::getMessage).orElse("");
         if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
             skips.add(new Skip(tests(id), where(id), message));
-        } else if (result.getStatus() == TestExecutionResult.Status.FAILED && !Tool.inReason(message).isEmpty()
-                && message.startsWith(Tool.CI_VARIABLE + "=true")) {
+        } else if (result.getStatus() == TestExecutionResult.Status.FAILED && message.startsWith(Tool.CI_FAILURE)) {
             toolFailures.add(new Skip(tests(id), where(id), message));
         }
     }
 
     @Override
     public synchronized void testPlanExecutionFinished(TestPlan testPlan) {
-        System.out.println(line());
-        System.out.flush();
+        out.println(line());
+        out.flush();
     }
 
     /** The summary, as one line. */

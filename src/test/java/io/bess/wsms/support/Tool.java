@@ -46,10 +46,14 @@ public enum Tool {
     static final String CI_VARIABLE = "CI";
     /** Comma-separated tool names that are to look absent (a way to see the skip and CI behaviour). */
     static final String HIDE_PROPERTY = "wsms.tools.hide";
+    /** {@code -Dwsms.tools.required=true}: a missing tool fails, as with {@code CI=true}. */
+    static final String REQUIRED_PROPERTY = "wsms.tools.required";
     /** Where a user's PATH may not reach: Debian's sbin directories and a local build's. */
     private static final List<Path> USUAL_DIRECTORIES = List.of(Path.of("/usr/local/sbin"), Path.of("/usr/local/bin"),
                                                                 Path.of("/usr/sbin"), Path.of("/usr/bin"),
                                                                 Path.of("/sbin"), Path.of("/bin"));
+    /** How a failure for a missing tool starts. */
+    static final String CI_FAILURE = "Tools are required here (CI=true, as .ci/run sets, having installed them): ";
     /** How a skip reason names a missing tool; {@link #inReason} reads it back for the summary. */
     private static final Pattern REASON = Pattern.compile("missing tool ([a-z0-9-]+) \\(");
 
@@ -83,7 +87,12 @@ public enum Tool {
      * @return the first executable that fits, empty when there is none (or the tool is hidden)
      */
     public Optional<Path> find() {
-        if (hidden()) {
+        return find(System.getProperty(HIDE_PROPERTY, ""));
+    }
+
+    /** As {@link #find()}, with the tools to hide given (a JUnit configuration parameter, say). */
+    Optional<Path> find(String hide) {
+        if (hiddenBy(hide)) {
             return Optional.empty();
         }
         return candidates().stream().filter(Files::isExecutable).filter(fits).findFirst();
@@ -121,25 +130,36 @@ public enum Tool {
 
     /** Why a test that needs this tool does not run; {@link #inReason} recognises it. */
     public String missingReason() {
-        if (hidden()) {
+        return missingReason(System.getProperty(HIDE_PROPERTY, ""));
+    }
+
+    /** As {@link #missingReason()}, with the tools to hide given. */
+    String missingReason(String hide) {
+        if (hiddenBy(hide)) {
             return "missing tool " + key() + " (" + install + "): hidden by -D" + HIDE_PROPERTY;
         }
-        String looked = names.stream().collect(Collectors.joining(", "));
-        return "missing tool " + key() + " (" + install + "): no " + (this == REDIS_7 ? "redis-server 7+ " : "")
-                + looked + " on the PATH or in " + USUAL_DIRECTORIES.stream().map(Path::toString)
-                .collect(Collectors.joining(", "))
-                + (variable == null ? "" : ", and " + variable + " is not set to one");
+        String looked = String.join(" or ", names) + (this == REDIS_7 ? " of version 7 or newer" : "");
+        return "missing tool " + key() + " (" + install + "): no " + looked + " on the PATH or in "
+                + USUAL_DIRECTORIES.stream().map(Path::toString).collect(Collectors.joining(", "))
+                + (variable == null ? "" : ", and " + variable + " does not name one");
     }
 
-    /** Whether a missing tool fails a test instead of skipping it: {@code CI=true}, as {@code .ci/run} sets. */
+    /**
+     * Whether a missing tool fails a test instead of skipping it: {@code -Dwsms.tools.required} when given, else
+     * {@code CI=true}, as {@code .ci/run} sets.
+     */
     public static boolean missingToolsFail() {
-        return "true".equalsIgnoreCase(System.getenv(CI_VARIABLE));
+        return missingToolsFail(Optional.ofNullable(System.getProperty(REQUIRED_PROPERTY)));
     }
 
-    /** The failure a missing tool becomes under {@code CI=true}. */
+    /** As {@link #missingToolsFail()}, with the setting given (a JUnit configuration parameter, say). */
+    static boolean missingToolsFail(Optional<String> required) {
+        return required.map(Boolean::parseBoolean).orElseGet(() -> "true".equalsIgnoreCase(System.getenv(CI_VARIABLE)));
+    }
+
+    /** The failure a missing tool becomes under {@code CI=true}; {@link SkipSummary} counts it by this start. */
     static String ciFailure(String reasons) {
-        return CI_VARIABLE + "=true, so a missing tool fails instead of skipping (.ci/run installs every tool): "
-                + reasons;
+        return CI_FAILURE + reasons;
     }
 
     /**
@@ -158,9 +178,8 @@ public enum Tool {
         return tools;
     }
 
-    private boolean hidden() {
-        return Arrays.stream(System.getProperty(HIDE_PROPERTY, "").split(","))
-                .map(String::trim).anyMatch(key()::equalsIgnoreCase);
+    private boolean hiddenBy(String hide) {
+        return Arrays.stream(hide.split(",")).map(String::trim).anyMatch(key()::equalsIgnoreCase);
     }
 
     private List<Path> candidates() {

@@ -18,46 +18,53 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * the reason, where an assumption failing in {@code @BeforeAll} makes Surefire report {@code Tests run: 0}
  * (SUREFIRE-2300), and none of the class's set-up (its service, its Redis, its browser) starts. With {@code CI=true}
  * the condition lets the test through and the first callback fails it, before the class's or the test's own set-up.
+ * {@code wsms.tools.hide} and {@code wsms.tools.required} are read as JUnit configuration parameters, which are the
+ * system properties of the same names unless a launcher sets them.
  */
 final class ToolCondition implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        List<Tool> missing = missing(context.getElement());
+        List<String> missing = missing(context, context.getElement());
         if (missing.isEmpty()) {
             return ConditionEvaluationResult.enabled("every tool it needs is installed");
         }
-        if (Tool.missingToolsFail()) {
-            return ConditionEvaluationResult.enabled("CI=true: it will fail for " + reasons(missing));
+        if (required(context)) {
+            return ConditionEvaluationResult.enabled("tools are required: it fails for " + String.join("; ", missing));
         }
-        return ConditionEvaluationResult.disabled(reasons(missing));
+        return ConditionEvaluationResult.disabled(String.join("; ", missing));
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        failWhenMissing(context.getTestClass());
+        failWhenMissing(context, context.getTestClass());
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
         // the class's own tools were checked in beforeAll: only the method's here
-        failWhenMissing(context.getTestMethod());
+        failWhenMissing(context, context.getTestMethod());
     }
 
-    private static void failWhenMissing(Optional<? extends AnnotatedElement> element) {
-        List<Tool> missing = missing(element);
+    private static void failWhenMissing(ExtensionContext context, Optional<? extends AnnotatedElement> element) {
+        List<String> missing = missing(context, element);
         if (!missing.isEmpty()) {
-            // only reached with CI=true: otherwise the condition has skipped the test
-            throw new AssertionError(Tool.ciFailure(reasons(missing)));
+            // only reached when tools are required: otherwise the condition has skipped the test
+            throw new AssertionError(Tool.ciFailure(String.join("; ", missing)));
         }
     }
 
-    private static List<Tool> missing(Optional<? extends AnnotatedElement> element) {
+    /** Why each tool the element declares is missing; empty when all are there. */
+    private static List<String> missing(ExtensionContext context, Optional<? extends AnnotatedElement> element) {
+        String hide = context.getConfigurationParameter(Tool.HIDE_PROPERTY).orElse("");
         return AnnotationSupport.findAnnotation(element, RequiresTool.class)
-                .map(requires -> Arrays.stream(requires.value()).distinct().filter(t -> t.find().isEmpty()).toList())
+                .map(requires -> Arrays.stream(requires.value()).distinct()
+                        .filter(t -> t.find(hide).isEmpty())
+                        .map(t -> t.missingReason(hide))
+                        .collect(Collectors.toList()))
                 .orElse(List.of());
     }
 
-    private static String reasons(List<Tool> missing) {
-        return missing.stream().map(Tool::missingReason).collect(Collectors.joining("; "));
+    private static boolean required(ExtensionContext context) {
+        return Tool.missingToolsFail(context.getConfigurationParameter(Tool.REQUIRED_PROPERTY));
     }
 }
