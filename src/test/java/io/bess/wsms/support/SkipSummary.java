@@ -95,7 +95,8 @@ public final class SkipSummary implements TestExecutionListener {
             Map<String, List<Skip>> byReason = onPurpose.stream()
                     .collect(Collectors.groupingBy(Skip::reason, LinkedHashMap::new, Collectors.toList()));
             line.append(byReason.entrySet().stream()
-                                .map(e -> count(e.getValue()) + " in " + classes(e.getValue()) + " (" + e.getKey() + ")")
+                                .map(e -> count(e.getValue()) + " in " + classes(e.getValue())
+                                        + " (" + e.getKey() + ")")
                                 .collect(Collectors.joining("; ")));
         }
         return line.toString();

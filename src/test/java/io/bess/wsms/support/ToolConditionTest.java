@@ -54,8 +54,8 @@ class ToolConditionTest {
         assertThat(run.failures).isEmpty();
         assertThat(run.summary()).isEqualTo(SkipSummary.PREFIX + "missing tools: chromium (apt-get install chromium)"
                 + " for 1 test in ToolConditionTest$OneMethodNeedsChromium | on purpose: 1 test in"
-                + " ToolConditionTest$OneMethodNeedsChromium (System property [sample.opt-in] does not exist ==> opt-in:"
-                + " only with -Dsample.opt-in)");
+                + " ToolConditionTest$OneMethodNeedsChromium (System property [sample.opt-in] does not exist"
+                + " ==> opt-in: only with -Dsample.opt-in)");
     }
 
     @Test
