@@ -203,13 +203,13 @@ class RedisOutageTest {
         });
         // let the subscribers fail and retry for a while: the outage must still be logged once only
         await().during(Duration.ofMillis(1500)).atMost(PATIENCE)
-                .until(() -> statusLog.count(Level.WARNING, "Redis is unreachable") == 1);
+                .until(() -> statusLog.count(Level.WARNING, "Redis cannot be read") == 1);
         return last[0];
     }
 
     private void assertOutageLoggedOnce() {
         await().atMost(PATIENCE).until(() -> statusLog.count(Level.INFO, "Redis is back") == 1);
-        assertThat(statusLog.count(Level.WARNING, "Redis is unreachable")).as(statusLog.text()).isEqualTo(1);
+        assertThat(statusLog.count(Level.WARNING, "Redis cannot be read")).as(statusLog.text()).isEqualTo(1);
         assertThat(statusLog.count(Level.INFO, "Redis is back")).as(statusLog.text()).isEqualTo(1);
     }
 
