@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
 class LoadBalancerFailoverTest {
     /** Generous: process starts, health-check transitions and reconnects on a loaded 2-core machine. */
     private static final Duration PATIENCE = Duration.ofSeconds(30);
-    /** SIGTERM to the client's 1001: the graceful stop's first act. Seen here: 6-18 ms. Past 5 s is broken. */
+    /** SIGTERM to the client's 1001: the graceful stop's first act. Seen here: 6-20 ms. Past 5 s is broken. */
     private static final Duration CLOSED = Duration.ofSeconds(5);
     /**
      * SIGTERM to the client's snapshot from the other instance, through haproxy: its reconnect backoff starts at

@@ -30,13 +30,13 @@ import static org.awaitility.Awaitility.await;
 class RedisClusterTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     /**
-     * A moved slot's channel subscribed on its new owner. Seen here: 103-166 ms; the service checks the topology every
+     * A moved slot's channel subscribed on its new owner. Seen here: 102-166 ms; the service checks the topology every
      * 250 ms. Past 5 s the battery's updates have been lost for longer than any client would accept.
      */
     private static final Duration FOLLOWS_SLOT_MOVE = Duration.ofSeconds(5);
     /**
      * From a replica's promotion being visible to the update written to it reaching the client (the cluster client
-     * itself may need a moment to see the new owner). Seen here: 528-1,107 ms. Past 10 s is broken.
+     * itself may need a moment to see the new owner). Seen here: 528-1,231 ms. Past 10 s is broken.
      */
     private static final Duration FOLLOWS_FAILOVER = Duration.ofSeconds(10);
     /** Ids 1..40: the slots of their channels fall on all three masters. */

@@ -28,13 +28,13 @@ import static org.awaitility.Awaitility.await;
 class RedisOutageTest {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
     /**
-     * From Redis accepting connections again to every client's fresh snapshot. Seen here: 6-111 ms; the fleet poll
+     * From Redis accepting connections again to every client's fresh snapshot. Seen here: 0-147 ms; the fleet poll
      * (every second) notices the return even with no subscriber. Past 5 s is broken.
      */
     private static final Duration RESYNC = Duration.ofSeconds(5);
     /**
      * From Redis accepting connections again to every channel subscribed (and so updates flowing) again. Seen here:
-     * 0.46-0.68 s (updates flowing) and 3.9-4.3 s (all 20 channels); each channel's lane retries with its own backoff,
+     * 0.46-0.82 s (updates flowing) and 2.6-4.3 s (all 20 channels); each channel's lane retries with its own backoff,
      * capped at 5 s, so up to about 5 s is by design. Past 12 s is broken.
      */
     private static final Duration RESUBSCRIBE = Duration.ofSeconds(12);

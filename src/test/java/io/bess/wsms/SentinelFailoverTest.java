@@ -28,7 +28,7 @@ class SentinelFailoverTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     /**
      * From the promotion being visible to the update written to the new master reaching every client. Seen here in
-     * three runs: forced failover 199-246 ms (4 clients of 2 instances), killed master 9-267 ms. A subscriber left on
+     * four runs: forced failover 199-266 ms (4 clients of 2 instances), killed master 9-267 ms. A subscriber left on
      * the old master would stay silent for about 10 s, until Sentinel's reconfiguration ends it: past 5 s the service
      * is not following the switch itself, which is broken.
      */
