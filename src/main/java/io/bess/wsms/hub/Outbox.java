@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.IntPredicate;
 
 /**
  * A client's pending work, bounded by its number of batteries: at most one state per battery (a newer state
@@ -89,9 +88,12 @@ final class Outbox {
         pingDue = true;
     }
 
-    /** Forgets queued states of batteries the client no longer wants. */
-    synchronized void discardIf(IntPredicate unwanted) {
-        updates.keySet().removeIf(unwanted::test);
+    /** Forgets the queued states, and the pending snapshot, of batteries the client no longer wants. */
+    synchronized void discardUnwanted(Selection wanted) {
+        updates.keySet().removeIf(battery -> !wanted.includes(battery));
+        if (snapshot != null) {
+            snapshot = snapshot.within(wanted);
+        }
     }
 
     /** Asks the writer to send a close frame and stop; later offers are refused. */

@@ -40,13 +40,14 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
                                                                 "too_many_connections", "redis_unavailable");
     /** Reasons the server closes clients for, exported at 0 before the first close. */
     private static final List<String> CLOSE_REASONS = List.of("slow", "keepalive", "message_too_big",
-                                                              "binary_frame");
+                                                              "binary_frame", "too_many_commands");
 
     private final MeterRegistry registry;
     private final List<Meter> created = new ArrayList<>();
     private final Counter framesSent;
     private final Counter framesConflated;
     private final Counter redisMessages;
+    private final Counter commandsRefused;
     private final Counter snapshotFromMemory;
     private final Counter snapshotFromRedis;
     private final Timer deliveryDelay;
@@ -78,6 +79,8 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         framesConflated = counter("frames.conflated", "Queued states replaced by newer ones before a slow client"
                 + " read them");
         redisMessages = counter("redis.messages", "Publishes received from Redis");
+        commandsRefused = counter("commands.rate_limited", "Client commands refused with rate_limited (over"
+                + " ws.max-commands-per-second)");
         deliveryDelay = timer("delivery.delay", "From receiving a Redis publish to writing the frame to a client");
         pipelineLatency = timer("pipeline.latency", "The pipeline's latency_ms: server receipt minus device"
                 + " timestamp");
@@ -128,6 +131,11 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     @Override
     public void frameConflated() {
         framesConflated.increment();
+    }
+
+    @Override
+    public void commandRefused() {
+        commandsRefused.increment();
     }
 
     @Override
