@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.bess.wsms.config.Settings;
@@ -28,7 +29,9 @@ import io.bess.wsms.redis.Subscriptions;
 import io.bess.wsms.redis.UpdateRelay;
 import io.bess.wsms.sim.BatterySimulator;
 import io.bess.wsms.web.BatteryApi;
+import io.bess.wsms.web.GatedWsUpgrader;
 import io.bess.wsms.web.JsonErrorHandler;
+import io.bess.wsms.web.SocketGuard;
 import io.bess.wsms.web.UpgradeGate;
 import io.bess.wsms.web.WebSocketRoutes;
 import io.helidon.config.Config;
@@ -130,19 +133,33 @@ public final class Service implements AutoCloseable {
         stopOrder.push(staleWatch::stop);
 
         gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics);
+        SocketGuard guard = new SocketGuard(settings.server(), settings.ws(), metrics);
+        stopOrder.push(guard);
+        WsConfig websocket = WsConfig.builder()
+                .name("websocket")
+                .maxFrameLength(settings.ws().maxFrameBytes())
+                .build();
         server = WebServer.builder()
                 .config(serverConfig)
                 .host(settings.server().host())
                 .port(settings.server().port())
                 .shutdownHook(false)
                 .directHandlers(JsonErrorHandler.forAllEvents())
-                // room for a full selection in the query (1024 ids of up to 10 digits): longer request lines than
-                // Helidon's default 2 KiB would get a bare 414 instead of the gate's 400 with a JSON message
-                .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).build())
-                .addProtocol(WsConfig.builder()
-                                     .name("websocket")
-                                     .maxFrameLength(settings.ws().maxFrameBytes())
-                                     .build())
+                // HTTP/1 and the WebSocket upgrade only through the guard's selector: as the one selector it sees
+                // every connection at accept, before a byte is read. The WebSocket settings stay a listed protocol
+                // (a WebSocket connection reads its frame length there), which adds no selector.
+                .protocolsDiscoverServices(false)
+                .addProtocol(websocket)
+                .addConnectionSelector(guard.selector(
+                        Http1Config.builder()
+                                // room for a full selection in the query (1024 ids of up to 10 digits): longer
+                                // request lines than Helidon's default 2 KiB would get a bare 414 instead of the
+                                // gate's 400 with a JSON message
+                                .maxPrologueLength(MAX_REQUEST_LINE)
+                                // Helidon's wire log would print request lines (?token=) at DEBUG and raw bytes
+                                // (Authorization) at TRACE: off, so no log level can reveal a secret
+                                .log(log -> log.receiveLog(false).sendLog(false)),
+                        List.of(new GatedWsUpgrader(websocket))))
                 .featuresDiscoverServices(false)
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder()

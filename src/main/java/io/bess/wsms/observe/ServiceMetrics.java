@@ -36,7 +36,9 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         Duration.ofSeconds(5)};
     /** Refusal reasons ({@link UpgradeGate}'s error codes), exported at 0 before the first refusal. */
     private static final List<String> REFUSAL_REASONS = List.of("bad_request", "unauthorized", "origin_not_allowed",
-                                                                "too_many_connections", "redis_unavailable");
+                                                                "too_many_connections", "redis_unavailable",
+                                                                "too_many_connections_from_address",
+                                                                "request_header_timeout");
     /** Reasons the server closes clients for, exported at 0 before the first close. */
     private static final List<String> CLOSE_REASONS = List.of("slow", "keepalive", "message_too_big",
                                                               "binary_frame");
