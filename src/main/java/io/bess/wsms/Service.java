@@ -66,6 +66,7 @@ public final class Service implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private WebServer server;
     private UpgradeGate gate;
+    private SocketGuard guard;
 
     private Service(Settings settings) {
         this.settings = settings;
@@ -133,7 +134,7 @@ public final class Service implements AutoCloseable {
         stopOrder.push(staleWatch::stop);
 
         gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics);
-        SocketGuard guard = new SocketGuard(settings.server(), settings.ws(), metrics);
+        guard = new SocketGuard(settings.server(), settings.ws(), metrics);
         stopOrder.push(guard);
         WsConfig websocket = WsConfig.builder()
                 .name("websocket")
@@ -203,6 +204,11 @@ public final class Service implements AutoCloseable {
     /** The hub, for tests and diagnostics. */
     Hub hub() {
         return hub;
+    }
+
+    /** TCP connections a client address holds now, as the per-address limit counts them. */
+    int connectionsFrom(String address) {
+        return guard.connectionsFrom(address);
     }
 
     /** Channels subscribed now. */
