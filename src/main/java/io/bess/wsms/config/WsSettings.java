@@ -55,7 +55,7 @@ public record WsSettings(String token,
     public String toString() {
         // never print the token
         return "WsSettings[auth=" + authRequired() + ", origins=" + allowedOrigins + ", maxConnections="
-                + maxConnections + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxFrameBytes=" + maxFrameBytes + ", slowClientTimeout=" + slowClientTimeout
-                + ", pingInterval=" + pingInterval + "]";
+                + maxConnections + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxFrameBytes=" + maxFrameBytes
+                + ", slowClientTimeout=" + slowClientTimeout + ", pingInterval=" + pingInterval + "]";
     }
 }

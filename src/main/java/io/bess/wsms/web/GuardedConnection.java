@@ -45,7 +45,8 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
     private InetAddress proxied;
     /** The address this connection is counted under; null while not counted. */
     private String countedAs;
-    private boolean overLimit;
+    /** Whether it came past its address's limit; only this connection's thread uses it (volatile for SpotBugs). */
+    private volatile boolean overLimit;
 
     /** Where a connection is: waiting for a request head (with its deadline), or past one. */
     private sealed interface Phase {
