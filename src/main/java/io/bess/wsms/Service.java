@@ -16,6 +16,7 @@ import io.bess.wsms.hub.LatestStates;
 import io.bess.wsms.hub.SlowClientReaper;
 import io.bess.wsms.hub.Snapshots;
 import io.bess.wsms.hub.StaleWatch;
+import io.bess.wsms.logging.SecretRedaction;
 import io.bess.wsms.observe.LivenessCheck;
 import io.bess.wsms.observe.RedisHealthCheck;
 import io.bess.wsms.observe.ServiceMetrics;
@@ -134,6 +135,7 @@ public final class Service implements AutoCloseable {
         stopOrder.push(staleWatch::stop);
 
         gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics);
+        stopOrder.push(SecretRedaction.install(SecretRedaction.HELIDON_REQUEST_LOGGERS));
         guard = new SocketGuard(settings.server(), settings.ws(), metrics);
         stopOrder.push(guard);
         WsConfig websocket = WsConfig.builder()
@@ -157,8 +159,8 @@ public final class Service implements AutoCloseable {
                                 // request lines than Helidon's default 2 KiB would get a bare 414 instead of the
                                 // gate's 400 with a JSON message
                                 .maxPrologueLength(MAX_REQUEST_LINE)
-                                // Helidon's wire log would print request lines (?token=) at DEBUG and raw bytes
-                                // (Authorization) at TRACE: off, so no log level can reveal a secret
+                                // Helidon's wire log (request lines with ?token= at DEBUG, raw bytes with the
+                                // Authorization header at TRACE): off both ways, so no log level shows a secret
                                 .log(log -> log.receiveLog(false).sendLog(false)),
                         List.of(new GatedWsUpgrader(websocket))))
                 .featuresDiscoverServices(false)
