@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.bess.wsms.observe.PrometheusText;
 import io.bess.wsms.support.LoopbackSockets;
 import io.bess.wsms.support.RawUpgrade;
 import io.bess.wsms.support.RawWsClient;
@@ -96,6 +97,11 @@ class SocketLimitsTest {
                         socket.setSoTimeout(2000);
                         assertThat(LoopbackSockets.endedByServer(socket)).as("closed by the server").isTrue();
                     }
+                    PrometheusText metrics = PrometheusText.scrape(service);
+                    assertThat(metrics.value("wsms_upgrades_refused_total", Map.of("reason", "request_header_timeout")))
+                            .isEqualTo(2 * HANGING_PER_ADDRESS);
+                    assertThat(metrics.value("wsms_upgrades_refused_total",
+                                             Map.of("reason", "too_many_connections_from_address"))).isEqualTo(1);
 
                     // the normal client has sent nothing for longer than the header timeout: an open WebSocket
                     // is not subject to it
