@@ -11,16 +11,16 @@ import java.util.UUID;
 
 import io.bess.wsms.support.Haproxy;
 import io.bess.wsms.support.RawUpgrade;
+import io.bess.wsms.support.RequiresTool;
 import io.bess.wsms.support.TestRedis;
+import io.bess.wsms.support.Tool;
 import io.bess.wsms.support.WsTestClient;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static io.bess.wsms.support.LoopbackSockets.address;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 14, points 4 and 7, with the shipped {@code deploy/haproxy.cfg} unchanged: the balancer passes each client's
@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code server.trusted-proxies}, so the per-address limit counts clients, not the balancer; and the balancer's own
  * log lines show the path without the query string that carries a browser's token.
  */
+@RequiresTool(Tool.HAPROXY)
 class BalancerClientAddressTest {
     private static final String TOKEN = "tok-" + UUID.randomUUID();
     private static final InetAddress CLIENT = address("127.0.0.11");
@@ -35,14 +36,6 @@ class BalancerClientAddressTest {
 
     @TempDir
     Path dir;
-    private Path haproxyBinary;
-
-    @BeforeEach
-    void haproxyIsInstalled() {
-        haproxyBinary = Haproxy.binary().orElse(null);
-        assumeTrue(haproxyBinary != null, "no haproxy binary on the PATH, in /usr/sbin or /usr/local/sbin: the"
-                + " load-balancer tests are skipped (Debian: apt-get install haproxy; .ci/run installs it)");
-    }
 
     @Test
     void theBalancerPassesEachClientsAddressToTheLimitAndLogsNoQueryString() throws Exception {
@@ -52,7 +45,7 @@ class BalancerClientAddressTest {
             config.put("ws.max-connections-per-ip", "1");
             config.put("ws.token", TOKEN);
             try (ServiceFixture service = ServiceFixture.start(config);
-                 Haproxy haproxy = Haproxy.start(haproxyBinary, dir, service.port(), service.port())) {
+                 Haproxy haproxy = Haproxy.start(Tool.HAPROXY.path(), dir, service.port(), service.port())) {
                 await("both server lines UP: the health checks pass with their PROXY header")
                         .atMost(Duration.ofSeconds(30)).ignoreExceptions()
                         .until(() -> haproxy.servers().values().stream().allMatch(s -> s.status().equals("UP")));

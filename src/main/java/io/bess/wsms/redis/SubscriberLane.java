@@ -127,9 +127,15 @@ final class SubscriberLane {
      * @param remove channels to drop
      */
     void want(Map<String, Integer> add, Set<String> remove) {
+        List<Integer> dropped = new ArrayList<>(remove.size());
         lock.lock();
         try {
-            desired.keySet().removeAll(remove);
+            for (String channel : remove) {
+                Integer battery = desired.remove(channel);
+                if (battery != null && !add.containsKey(channel)) {
+                    dropped.add(battery);
+                }
+            }
             desired.putAll(add);
             if (!desired.isEmpty()) {
                 wanted.signalAll();
@@ -137,7 +143,15 @@ final class SubscriberLane {
         } finally {
             lock.unlock();
         }
+        if (!dropped.isEmpty()) {
+            batcher.forget(dropped);
+        }
         requestSync();
+    }
+
+    /** Batteries of this connection whose read failed and that are still to be read. */
+    int owed() {
+        return batcher.owed();
     }
 
     /** The channels this connection should hold. */
@@ -201,6 +215,7 @@ final class SubscriberLane {
     /** Ends the lane: its connection is closed and its thread ends. */
     void stop() {
         stopped = true;
+        batcher.stop();
         lock.lock();
         try {
             dropConnection();

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.bess.wsms.config.ServerSettings;
 import io.bess.wsms.config.TrustedProxies;
 import io.bess.wsms.config.WsSettings;
+import io.bess.wsms.timer.Housekeeping;
 import io.bess.wsms.timer.Periodic;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
@@ -54,16 +55,19 @@ public final class SocketGuard implements AutoCloseable {
     /** Connections with a deadline: not yet upgraded, not yet ended. */
     private final Set<GuardedConnection> watched = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL.toNanos());
+    private final Housekeeping housekeeping;
     private final Periodic sweeper;
 
     /**
      * Creates the guard and starts its timer.
      *
-     * @param server   the request-header timeout and the trusted proxies
-     * @param ws       the per-address limit
-     * @param refusals counts refused and timed-out connections, by reason
+     * @param server       the request-header timeout and the trusted proxies
+     * @param ws           the per-address limit
+     * @param refusals     counts refused and timed-out connections, by reason
+     * @param housekeeping runs the timer that closes late connections
      */
-    public SocketGuard(ServerSettings server, WsSettings ws, UpgradeGate.RefusalCounter refusals) {
+    public SocketGuard(ServerSettings server, WsSettings ws, UpgradeGate.RefusalCounter refusals,
+                       Housekeeping housekeeping) {
         this.headerTimeout = server.requestHeaderTimeout();
         this.maxPerAddress = ws.maxConnectionsPerIp();
         this.trusted = server.trustedProxies();
@@ -72,7 +76,8 @@ public final class SocketGuard implements AutoCloseable {
         Duration period = headerTimeout.dividedBy(10);
         period = period.compareTo(Duration.ofMillis(20)) < 0 ? Duration.ofMillis(20)
                 : period.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : period;
-        this.sweeper = Periodic.every("socket-guard", period, this::sweep);
+        this.housekeeping = housekeeping;
+        this.sweeper = housekeeping.every("socket-guard", period, this::sweep);
     }
 
     /**
@@ -102,7 +107,7 @@ public final class SocketGuard implements AutoCloseable {
     /** Stops the timer and closes every connection still waiting for a request head (the server is stopping). */
     @Override
     public void close() {
-        sweeper.close();
+        housekeeping.stop(sweeper);
         watched.forEach(c -> c.close(true));
     }
 
