@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,6 +20,7 @@ import io.bess.wsms.hub.LatestStates;
 import io.bess.wsms.hub.SlowClientReaper;
 import io.bess.wsms.hub.Snapshots;
 import io.bess.wsms.hub.StaleWatch;
+import io.bess.wsms.logging.SecretRedaction;
 import io.bess.wsms.observe.LivenessCheck;
 import io.bess.wsms.observe.RedisHealthCheck;
 import io.bess.wsms.observe.ServiceMetrics;
@@ -33,7 +35,9 @@ import io.bess.wsms.redis.UpdateRelay;
 import io.bess.wsms.timer.Housekeeping;
 import io.bess.wsms.sim.BatterySimulator;
 import io.bess.wsms.web.BatteryApi;
+import io.bess.wsms.web.GatedWsUpgrader;
 import io.bess.wsms.web.JsonErrorHandler;
+import io.bess.wsms.web.SocketGuard;
 import io.bess.wsms.web.UpgradeGate;
 import io.bess.wsms.web.WebSocketRoutes;
 import io.helidon.config.Config;
@@ -68,6 +72,7 @@ public final class Service implements AutoCloseable {
     private volatile UpgradeGate gate;
     private volatile WebServer server;
     private volatile boolean started;
+    private volatile SocketGuard guard;
 
     private Service() {
     }
@@ -145,19 +150,34 @@ public final class Service implements AutoCloseable {
         stopOrder.push(staleWatch::stop);
 
         gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics);
+        stopOrder.push(SecretRedaction.install(SecretRedaction.HELIDON_REQUEST_LOGGERS));
+        guard = new SocketGuard(settings.server(), settings.ws(), metrics, housekeeping);
+        stopOrder.push(guard);
+        WsConfig websocket = WsConfig.builder()
+                .name("websocket")
+                .maxFrameLength(settings.ws().maxFrameBytes())
+                .build();
         WebServer built = WebServer.builder()
                 .config(serverConfig)
                 .host(settings.server().host())
                 .port(settings.server().port())
                 .shutdownHook(false)
                 .directHandlers(JsonErrorHandler.forAllEvents())
-                // room for a full selection in the query (1024 ids of up to 10 digits): longer request lines than
-                // Helidon's default 2 KiB would get a bare 414 instead of the gate's 400 with a JSON message
-                .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).build())
-                .addProtocol(WsConfig.builder()
-                                     .name("websocket")
-                                     .maxFrameLength(settings.ws().maxFrameBytes())
-                                     .build())
+                // HTTP/1 and the WebSocket upgrade only through the guard's selector: as the one selector it sees
+                // every connection at accept, before a byte is read. The WebSocket settings stay a listed protocol
+                // (a WebSocket connection reads its frame length there), which adds no selector.
+                .protocolsDiscoverServices(false)
+                .addProtocol(websocket)
+                .addConnectionSelector(guard.selector(
+                        Http1Config.builder()
+                                // room for a full selection in the query (1024 ids of up to 10 digits): longer
+                                // request lines than Helidon's default 2 KiB would get a bare 414 instead of the
+                                // gate's 400 with a JSON message
+                                .maxPrologueLength(MAX_REQUEST_LINE)
+                                // Helidon's wire log (request lines with ?token= at DEBUG, raw bytes with the
+                                // Authorization header at TRACE): off both ways, so no log level shows a secret
+                                .log(log -> log.receiveLog(false).sendLog(false)),
+                        List.of(new GatedWsUpgrader(websocket))))
                 .featuresDiscoverServices(false)
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder()
@@ -230,6 +250,11 @@ public final class Service implements AutoCloseable {
     /** The hub, for tests and diagnostics. */
     Hub hub() {
         return hub;
+    }
+
+    /** TCP connections a client address holds now, as the per-address limit counts them. */
+    int connectionsFrom(String address) {
+        return guard.connectionsFrom(address);
     }
 
     /** Channels subscribed now. */

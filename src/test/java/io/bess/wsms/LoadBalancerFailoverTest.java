@@ -160,11 +160,13 @@ class LoadBalancerFailoverTest {
         List<WsTestClient> clients = new ArrayList<>();
         Map<String, String> limited = new HashMap<>();
         try (TestRedis redis = TestRedis.start()) {
-            limited.putAll(redis.settings());
+            Map<String, String> trusting = new HashMap<>(redis.settings());
+            trusting.put("server.trusted-proxies", "127.0.0.1");
+            limited.putAll(trusting);
             limited.put("ws.max-connections", "1");
             write(redis, new AtomicLong());
             try (ServiceFixture full = ServiceFixture.start(limited);
-                 ServiceFixture roomy = ServiceFixture.start(redis.settings());
+                 ServiceFixture roomy = ServiceFixture.start(trusting);
                  Haproxy haproxy = Haproxy.start(Tool.HAPROXY.path(), dir, full.port(), roomy.port());
                  WsTestClient direct = WsTestClient.connect(full.ws(""))) {
                 awaitStatus(haproxy, "ws1", "UP");
@@ -193,6 +195,8 @@ class LoadBalancerFailoverTest {
 
     private static Map<String, String> redisEnv(TestRedis redis, Map<String, String> env) {
         Map<String, String> all = new HashMap<>(env);
+        // the pairing the file's header asks for: it sends PROXY v2 headers, from 127.0.0.1 here
+        all.putIfAbsent("WS_TRUSTED_PROXIES", "127.0.0.1");
         all.put("REDIS_HOST", "127.0.0.1");
         all.put("REDIS_PORT", Integer.toString(redis.port()));
         return all;

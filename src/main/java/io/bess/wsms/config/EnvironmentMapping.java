@@ -73,6 +73,9 @@ public final class EnvironmentMapping {
         t.put("WS_TOKEN", "ws.token");
         t.put("WS_ALLOWED_ORIGINS", "ws.allowed-origins");
         t.put("WS_MAX_CONNECTIONS", "ws.max-connections");
+        t.put("WS_MAX_CONNECTIONS_PER_IP", "ws.max-connections-per-ip");
+        t.put("WS_TRUSTED_PROXIES", "server.trusted-proxies");
+        t.put("WS_REQUEST_HEADER_TIMEOUT", "server.request-header-timeout");
         t.put("WS_MAX_COMMANDS_PER_SECOND", "ws.max-commands-per-second");
         // straight onto Helidon's own listener TLS keys: Helidon reads them, TlsFiles checks them first
         t.put("WS_TLS_CERT", "server." + TlsFiles.CERT_CHAIN);

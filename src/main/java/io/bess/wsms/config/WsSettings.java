@@ -11,6 +11,7 @@ import io.helidon.config.Config;
  * @param token                 bearer token required to connect, empty for no auth
  * @param allowedOrigins        browser origins allowed to connect, empty for any
  * @param maxConnections        connections held at most; further upgrades get 503
+ * @param maxConnectionsPerIp   TCP connections one client address may hold, 0 for no limit; further ones get 503
  * @param maxFrameBytes         largest text frame accepted from a client
  * @param maxBatteriesPerClient most battery ids one client may select (or, selecting every battery, exclude)
  * @param maxCommandsPerSecond  commands a client may send per second on average (bursts of twice as many)
@@ -21,6 +22,7 @@ import io.helidon.config.Config;
 public record WsSettings(String token,
                          List<String> allowedOrigins,
                          int maxConnections,
+                         int maxConnectionsPerIp,
                          int maxFrameBytes,
                          int maxBatteriesPerClient,
                          int maxCommandsPerSecond,
@@ -38,6 +40,7 @@ public record WsSettings(String token,
         return new WsSettings(r.string("token", ""),
                               r.list("allowed-origins"),
                               r.integer("max-connections", 10_000, 1, 1_000_000),
+                              r.integer("max-connections-per-ip", 0, 0, 1_000_000),
                               r.integer("max-frame-bytes", 64 * 1024, 64, 16 * 1024 * 1024),
                               r.integer("max-batteries-per-client", 1024, 1, 1_000_000),
                               r.integer("max-commands-per-second", 20, 1, 100_000),
@@ -55,8 +58,8 @@ public record WsSettings(String token,
     public String toString() {
         // never print the token
         return "WsSettings[auth=" + authRequired() + ", origins=" + allowedOrigins + ", maxConnections="
-                + maxConnections + ", maxFrameBytes=" + maxFrameBytes + ", maxCommandsPerSecond=" + maxCommandsPerSecond
-                + ", slowClientTimeout=" + slowClientTimeout
+                + maxConnections + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxFrameBytes=" + maxFrameBytes
+                + ", maxCommandsPerSecond=" + maxCommandsPerSecond + ", slowClientTimeout=" + slowClientTimeout
                 + ", pingInterval=" + pingInterval + "]";
     }
 }

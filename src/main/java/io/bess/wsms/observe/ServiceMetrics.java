@@ -35,9 +35,12 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100),
         Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
         Duration.ofSeconds(5)};
-    /** Refusal reasons ({@link UpgradeGate}'s error codes), exported at 0 before the first refusal. */
+    /** Refusal reasons ({@link UpgradeGate}'s and the socket guard's), exported at 0 before the first refusal. */
     private static final List<String> REFUSAL_REASONS = List.of("bad_request", "unauthorized", "origin_not_allowed",
-                                                                "too_many_connections", "redis_unavailable");
+                                                                "too_many_connections", "redis_unavailable",
+                                                                "too_many_connections_from_address",
+                                                                "request_header_timeout", "proxy_header_not_trusted",
+                                                                "bad_proxy_header");
     /** Reasons the server closes clients for, exported at 0 before the first close. */
     private static final List<String> CLOSE_REASONS = List.of("slow", "keepalive", "message_too_big",
                                                               "binary_frame", "too_many_commands");

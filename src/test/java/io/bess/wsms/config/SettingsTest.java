@@ -147,4 +147,46 @@ class SettingsTest {
                 .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("ws.ping-interval");
     }
+
+    @Test
+    void socketLimitsComeFromTheirVariablesWithSafeDefaults() {
+        Settings defaults = Settings.from(ConfigLoader.load(dir, Map.of()));
+        assertThat(defaults.ws().maxConnectionsPerIp()).as("off by default").isZero();
+        assertThat(defaults.server().requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.server().trustedProxies().any()).as("nobody trusted by default").isFalse();
+
+        Settings s = Settings.from(ConfigLoader.load(dir, Map.of(
+                "WS_TRUSTED_PROXIES", "10.0.0.5, 10.1.2.3/16,fd00::/8", "WS_MAX_CONNECTIONS_PER_IP", "100",
+                "WS_REQUEST_HEADER_TIMEOUT", "5s")));
+        assertThat(s.ws().maxConnectionsPerIp()).isEqualTo(100);
+        assertThat(s.server().requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(5));
+        TrustedProxies trusted = s.server().trustedProxies();
+        assertThat(trusted.toString()).isEqualTo("[10.0.0.5/32, 10.1.0.0/16, fd00:0:0:0:0:0:0:0/8]");
+        for (String yes : List.of("10.0.0.5", "10.1.0.1", "10.1.255.254", "fd12::1")) {
+            assertThat(trusted.trusts(AddressRange.literal(yes).orElseThrow())).as(yes).isTrue();
+        }
+        for (String no : List.of("10.0.0.6", "10.2.0.1", "127.0.0.1", "fe80::1", "::ffff:10.2.0.1")) {
+            assertThat(trusted.trusts(AddressRange.literal(no).orElseThrow())).as(no).isFalse();
+        }
+        assertThat(AddressRange.literal("lb.internal")).as("never a DNS lookup").isEmpty();
+    }
+
+    @Test
+    void badSocketLimitsGetOneSentenceNamingTheSetting() {
+        List<List<String>> cases = List.of(
+                List.of("WS_TRUSTED_PROXIES", "lb.internal", "server.trusted-proxies (WS_TRUSTED_PROXIES)"),
+                List.of("WS_TRUSTED_PROXIES", "10.0.0.0/33", "server.trusted-proxies (WS_TRUSTED_PROXIES)"),
+                List.of("WS_TRUSTED_PROXIES", "300.1.1.1", "server.trusted-proxies (WS_TRUSTED_PROXIES)"),
+                List.of("WS_TRUSTED_PROXIES", "10.0.0.1/", "server.trusted-proxies (WS_TRUSTED_PROXIES)"),
+                List.of("WS_MAX_CONNECTIONS_PER_IP", "-1", "ws.max-connections-per-ip (WS_MAX_CONNECTIONS_PER_IP)"),
+                List.of("WS_REQUEST_HEADER_TIMEOUT", "soon",
+                        "server.request-header-timeout (WS_REQUEST_HEADER_TIMEOUT)"));
+        for (List<String> c : cases) {
+            assertThatThrownBy(() -> Settings.from(ConfigLoader.load(dir, Map.of(c.get(0), c.get(1)))))
+                    .as(c.toString())
+                    .isInstanceOf(SettingsException.class)
+                    .hasMessageContaining(c.get(2))
+                    .hasMessageContaining(c.get(1));
+        }
+    }
 }

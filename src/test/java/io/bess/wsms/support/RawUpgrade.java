@@ -3,6 +3,7 @@ package io.bess.wsms.support;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -42,7 +43,31 @@ public record RawUpgrade(int status, String head, String body) {
      * @return the answer
      */
     public static RawUpgrade send(int port, byte[] target, Map<String, String> headers) throws IOException {
+        return send(null, port, new byte[0], target, headers);
+    }
+
+    /**
+     * Sends an upgrade request from a chosen local address (any of 127/8 on Linux), after raw bytes such as a PROXY
+     * protocol header, as a load balancer would.
+     *
+     * @param from         local address to connect from; null for any
+     * @param port         server port on 127.0.0.1
+     * @param prefix       bytes sent before the request (empty for none)
+     * @param pathAndQuery request target
+     * @param headers      extra request headers
+     * @return the answer
+     */
+    public static RawUpgrade send(InetAddress from, int port, byte[] prefix, String pathAndQuery,
+                                  Map<String, String> headers) throws IOException {
+        return send(from, port, prefix, pathAndQuery.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    private static RawUpgrade send(InetAddress from, int port, byte[] prefix, byte[] target,
+                                   Map<String, String> headers) throws IOException {
         try (Socket socket = new Socket()) {
+            if (from != null) {
+                socket.bind(new InetSocketAddress(from, 0));
+            }
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(10_000);
             byte[] nonce = new byte[16];
@@ -56,6 +81,7 @@ public record RawUpgrade(int status, String head, String body) {
             headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
             request.append("\r\n");
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            bytes.write(prefix);
             bytes.write("GET ".getBytes(StandardCharsets.ISO_8859_1));
             bytes.write(target);
             bytes.write(" HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
