@@ -8,7 +8,7 @@ import java.util.function.IntPredicate;
 
 /**
  * A client's pending work, bounded by its number of batteries: at most one state per battery (a newer state
- * replaces a queued older one: conflation), at most one snapshot request, a ping flag and a few notices (error
+ * replaces a queued older one: conflation; an older one never replaces a newer one), at most one snapshot request, a ping flag and a few notices (error
  * frames and pongs). It also decides when the client's writer runs: offers never block and never throw, and a
  * writer is claimed only when there is work and none is running, so a client with nothing to send has no thread.
  */
@@ -50,8 +50,18 @@ final class Outbox {
         if (close != null || ended) {
             return OfferResult.CLOSED;
         }
-        Frame previous = updates.put(frame.battery(), frame);
-        return previous == null ? OfferResult.QUEUED : OfferResult.CONFLATED;
+        Frame queued = updates.get(frame.battery());
+        if (queued == null) {
+            updates.put(frame.battery(), frame);
+            return OfferResult.QUEUED;
+        }
+        // frames of one battery come from several threads (signal readers, the stale watch, two lanes while a slot
+        // moves): a later offer is not always a newer state
+        if (!frame.replaces(queued)) {
+            return OfferResult.OUTDATED;
+        }
+        updates.put(frame.battery(), frame);
+        return OfferResult.CONFLATED;
     }
 
     /** Queues a control or error frame (wire bytes); false when dropped. */
