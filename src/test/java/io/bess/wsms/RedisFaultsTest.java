@@ -47,6 +47,11 @@ class RedisFaultsTest {
     private static final Duration REFUSAL_GRACE = Duration.ofSeconds(6);
     private static final int BATTERIES = 30;
     private static final int WRITES_PER_SECOND = 60;
+    /**
+     * An extra field in every hash (passed through to the clients), so that a state is about 1 KB: the service then
+     * reads up to 60 KB/s, close to the bandwidth fault's 64 KB/s, which therefore bites.
+     */
+    private static final int FILLER_BYTES = 900;
     /** Three clients of every battery, three of a few. */
     private static final List<String> QUERIES = List.of("", "", "", "batteries=1,2,3", "batteries=4,29",
                                                         "batteries=7");
@@ -123,11 +128,12 @@ class RedisFaultsTest {
         assertConverged(PATIENCE);
         UpgradeProbe probe = UpgradeProbe.start(service.port(), "/ws?batteries=1", Duration.ofMillis(250));
         open.add(probe);
-        UpstreamWriter writer = UpstreamWriter.start(redis, BATTERIES, WRITES_PER_SECOND);
+        UpstreamWriter writer = UpstreamWriter.start(redis, BATTERIES, WRITES_PER_SECOND, FILLER_BYTES);
         open.add(writer);
         await().atMost(PATIENCE).until(() -> writer.written() >= WRITES_PER_SECOND);
 
         long writesBefore = writer.written();
+        long bytesBefore = proxy.forwarded(FaultProxy.Direction.TO_SERVICE);
         long faultStart = System.nanoTime();
         fault.apply().accept(proxy);
         if (fault.clientsJoin()) {
@@ -142,6 +148,8 @@ class RedisFaultsTest {
         long writes = writer.stop();
         proxy.clear();
         long cleared = System.nanoTime();
+        double kbPerSecond = (proxy.forwarded(FaultProxy.Direction.TO_SERVICE) - bytesBefore) / 1024.0
+                / ((cleared - faultStart) / 1e9);
 
         Convergence convergence = awaitConverged(CONVERGE);
         probe.close();
@@ -165,7 +173,7 @@ class RedisFaultsTest {
                     .isFalse();
         }
         System.out.println(fault.name() + ": " + writes + " writes (the fault began after "
-                + writesBefore + "), " + refused.size() + " of "
+                + writesBefore + "), Redis to service " + Math.round(kbPerSecond) + " KB/s during it, " + refused.size() + " of "
                 + probe.attempts().size() + " probe upgrades refused, every client converged "
                 + convergence.describe() + " after the fault cleared");
         soft.assertAll();

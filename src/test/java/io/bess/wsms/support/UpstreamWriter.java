@@ -13,36 +13,40 @@ import redis.clients.jedis.Pipeline;
 /**
  * The pipeline's upstream writer at a steady rate, on a virtual thread and a Redis connection of its own (straight
  * to Redis, never through a test's fault proxy): batteries 1..n in turn, each write {@code SADD} + {@code HSET} of
- * the six fields plus {@code seq} (so that every state is distinct) + {@code PUBLISH "updates"}. A battery's
+ * the six fields plus {@code seq} (so that every state is distinct) and optionally a filler field (the pipeline
+ * passes other fields through: a larger hash makes a bandwidth limit bite) + {@code PUBLISH "updates"}. A battery's
  * timestamps only grow.
  */
 public final class UpstreamWriter implements AutoCloseable {
     private final TestRedis redis;
     private final int batteries;
     private final long periodNanos;
+    private final String filler;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong written = new AtomicLong();
     private final Map<Integer, Long> lastTimestamp = new HashMap<>();
     private final Thread thread;
     private volatile RuntimeException failure;
 
-    private UpstreamWriter(TestRedis redis, int batteries, int perSecond) {
+    private UpstreamWriter(TestRedis redis, int batteries, int perSecond, int fillerBytes) {
         this.redis = redis;
         this.batteries = batteries;
         this.periodNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
+        this.filler = "x".repeat(fillerBytes);
         this.thread = Thread.ofVirtual().name("upstream-writer").start(this::run);
     }
 
     /**
      * Starts writing.
      *
-     * @param redis     where
-     * @param batteries ids 1..batteries
-     * @param perSecond writes per second (all batteries together)
+     * @param redis       where
+     * @param batteries   ids 1..batteries
+     * @param perSecond   writes per second (all batteries together)
+     * @param fillerBytes size of an extra field {@code note} in every hash; 0 for none
      * @return the running writer
      */
-    public static UpstreamWriter start(TestRedis redis, int batteries, int perSecond) {
-        return new UpstreamWriter(redis, batteries, perSecond);
+    public static UpstreamWriter start(TestRedis redis, int batteries, int perSecond, int fillerBytes) {
+        return new UpstreamWriter(redis, batteries, perSecond, fillerBytes);
     }
 
     /**
@@ -87,6 +91,9 @@ public final class UpstreamWriter implements AutoCloseable {
         lastTimestamp.put(battery, timestamp);
         Map<String, String> fields = new HashMap<>(TestRedis.reading(timestamp, (int) (seq % 600)));
         fields.put("seq", Long.toString(seq));
+        if (!filler.isEmpty()) {
+            fields.put("note", filler);
+        }
         String key = "battery:" + battery + ":data";
         Pipeline pipeline = jedis.pipelined();
         pipeline.sadd("info:batteries:ids", Integer.toString(battery));

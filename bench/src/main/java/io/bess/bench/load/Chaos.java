@@ -87,8 +87,10 @@ final class Chaos {
      * @param checked         clients checked (connected, past their snapshot, staying past the window)
      * @param neverConverged  (client, battery) states still not Redis's at the end of the window
      * @param example         one such state, for the report
+     * @param kbPerSecond     what the proxy delivered from Redis to the instances while the fault lasted
      */
-    record Cycle(int index, Fault fault, long convergedMillis, int checked, int neverConverged, String example) { }
+    record Cycle(int index, Fault fault, long convergedMillis, int checked, int neverConverged, String example,
+                 double kbPerSecond) { }
 
     private final Settings settings;
     private volatile Fault active;
@@ -128,8 +130,10 @@ final class Chaos {
         Process redis = Target.startRedis(env, redisPort, "chaos");
         List<Process> services = new ArrayList<>();
         Process balancer = null;
-        try (FaultProxy proxy = FaultProxy.start("127.0.0.1", redisPort);
-             ChaosWriter writer = new ChaosWriter(redisPort, BATTERIES, WRITES_PER_SECOND)) {
+        FaultProxy proxy = FaultProxy.start("127.0.0.1", redisPort);
+        ChaosWriter writer = null;
+        try {
+            writer = new ChaosWriter(redisPort, BATTERIES, WRITES_PER_SECOND);
             int[] ports = {Procs.freePort(), Procs.freePort()};
             for (int i = 0; i < 2; i++) {
                 Path log = env.logDir().resolve("chaos-service-" + (i + 1) + ".log");
@@ -162,8 +166,8 @@ final class Chaos {
                 sleepUntil(t0 + k * s.period().toNanos() + LEAD.toNanos());
                 cycles.add(cycle(k, fault, proxy, writer, churn));
                 Cycle c = cycles.getLast();
-                Suite.log("chaos cycle %d %s: %s, %d clients checked, %d states never converged%s", k + 1,
-                        fault.label, c.convergedMillis() < 0 ? "NOT converged within " + s.window().toSeconds()
+                Suite.log("chaos cycle %d %s (Redis to instances %.0f KB/s during it): %s, %d clients checked, %d"
+                        + " states never converged%s", k + 1, fault.label, c.kbPerSecond(), c.convergedMillis() < 0 ? "NOT converged within " + s.window().toSeconds()
                                 + " s" : "converged in " + c.convergedMillis() + " ms", c.checked(),
                         c.neverConverged(), c.example().isEmpty() ? "" : " (e.g. " + c.example() + ")");
             }
@@ -178,8 +182,13 @@ final class Chaos {
                     churn.closedByServer(), churn.left(), writer.written(), rssStart, rssEnd, connectedAtEnd,
                     rssEmpty, (System.currentTimeMillis() - started) / 1000));
         } finally {
+            // the instances first: stopped while the proxy still forwards, they log no outage on the way out
             Procs.stop(balancer);
             services.forEach(Procs::stop);
+            proxy.close();
+            if (writer != null) {
+                writer.close();
+            }
             Procs.stop(redis);
         }
     }
@@ -187,12 +196,16 @@ final class Chaos {
     /** One fault: on for its hold, then off; then the writer pauses while convergence is checked. */
     private Cycle cycle(int index, Fault fault, FaultProxy proxy, ChaosWriter writer, Churn churn)
             throws IOException, InterruptedException {
+        long bytes = proxy.forwarded(FaultProxy.Direction.TO_SERVICE);
+        long start = System.nanoTime();
         active = fault;
         fault.apply.accept(proxy);
         Thread.sleep(fault.hold);
         writer.pause();
         proxy.clear();
         long cleared = System.nanoTime();
+        double kbPerSecond = (proxy.forwarded(FaultProxy.Direction.TO_SERVICE) - bytes) / 1024.0
+                / ((cleared - start) / 1e9);
         last = fault;
         clearedNanos = cleared;
         active = null;
@@ -223,10 +236,10 @@ final class Chaos {
                 }
                 long now = System.nanoTime();
                 if (wrong == 0) {
-                    return new Cycle(index, fault, (now - cleared) / 1_000_000, checked, 0, "");
+                    return new Cycle(index, fault, (now - cleared) / 1_000_000, checked, 0, "", kbPerSecond);
                 }
                 if (now > windowEnd) {
-                    return new Cycle(index, fault, -1, checked, wrong, example);
+                    return new Cycle(index, fault, -1, checked, wrong, example, kbPerSecond);
                 }
                 Thread.sleep(100);
             }

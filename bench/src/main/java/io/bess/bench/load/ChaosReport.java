@@ -67,13 +67,14 @@ final class ChaosReport {
                 Setup: Redis (loopback) <- `FaultProxy` (the service's test tool, run in the bench process) <- two \
                 instances (`java -jar`, `REDIS_PORT` = the proxy) <- haproxy 2.6 with `deploy/haproxy.cfg` unchanged \
                 <- clients (JDK WebSocket). The writer goes straight to Redis: 50 batteries, 50 writes/s (`HSET` with a \
-                `seq` per write, then `PUBLISH`). Churn: %s connects/s, each client stays 4-16 s, a quarter of them \
+                `seq` per write and a %d-byte `note`, then `PUBLISH`). Churn: %s connects/s, each client stays 4-16 s, a quarter of them \
                 of every battery, the rest of 1-3. Every %d s one fault, in turn: 200 ms latency for 5 s, a 3 s \
                 stall, a reset of every connection (the writer goes on 2 s), 64 KB/s for 5 s, a half-open path for \
                 8 s. When a fault clears the writer pauses, and every client connected past its snapshot that stays \
                 beyond the window (%d s) must hold Redis's `seq` of every battery it watches; a client that \
                 connected before the fault cleared and has no snapshot yet counts as wrong for all of them.%n%n""",
-                trim(s.connectsPerSecond()), s.period().toSeconds(), s.window().toSeconds()));
+                ChaosWriter.FILLER_BYTES, trim(s.connectsPerSecond()), s.period().toSeconds(),
+                s.window().toSeconds()));
         long longest = 0;
         Chaos.Cycle slowest = null;
         int never = 0;
@@ -133,12 +134,13 @@ final class ChaosReport {
         Churn.Outcomes calm = run.outcomes().getOrDefault("no fault", new Churn.Outcomes());
         md.append(String.format(Locale.ROOT, "| no fault | | | | %d | %d | %d |%n", calm.attempts.get(),
                 calm.refused503.get(), calm.failed.get() + calm.refusedOther.get()));
-        md.append("\n### Every fault\n\n| # | fault | converged after ms | clients checked | states never converged "
-                + "| e.g. |\n|---|---|---|---|---|---|\n");
+        md.append("\n### Every fault\n\n| # | fault | Redis to instances during it, KB/s | converged after ms "
+                + "| clients checked | states never converged | e.g. |\n|---|---|---|---|---|---|---|\n");
         for (Chaos.Cycle c : run.cycles()) {
-            md.append(String.format(Locale.ROOT, "| %d | %s | %s | %d | %d | %s |%n", c.index() + 1, c.fault().label,
-                    c.convergedMillis() < 0 ? "not within " + s.window().toSeconds() + " s"
-                            : Long.toString(c.convergedMillis()), c.checked(), c.neverConverged(), c.example()));
+            md.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %s | %d | %d | %s |%n", c.index() + 1,
+                    c.fault().label, c.kbPerSecond(), c.convergedMillis() < 0 ? "not within "
+                            + s.window().toSeconds() + " s" : Long.toString(c.convergedMillis()), c.checked(),
+                    c.neverConverged(), c.example()));
         }
         return md.toString();
     }

@@ -10,11 +10,14 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The upstream writer of the chaos scenario, straight to Redis (never through the fault proxy): batteries 1..n in
- * turn at a steady rate, each write {@code HSET} of the pipeline's fields plus {@code seq} (unique per write), then
- * {@code PUBLISH "updates"}. It pauses while the clients' convergence on Redis's state is checked, so that the
+ * turn at a steady rate, each write {@code HSET} of the pipeline's fields plus {@code seq} (unique per write) and a
+ * {@code note} of {@value #FILLER_BYTES} bytes (passed through by the service: with it the instances' reads come close
+ * to the bandwidth fault's 64 KB/s), then {@code PUBLISH "updates"}. It pauses while the clients' convergence on Redis's state is checked, so that the
  * state they must reach holds still.
  */
 final class ChaosWriter implements AutoCloseable {
+    static final int FILLER_BYTES = 300;
+    private static final String FILLER = "x".repeat(FILLER_BYTES);
     private final RedisProbe redis;
     private final RedisProbe reader;
     private final int batteries;
@@ -95,7 +98,7 @@ final class ChaosWriter implements AutoCloseable {
         redis.call("HSET", key(battery), "timestamp", Long.toString(System.currentTimeMillis()),
                    "voltage", Long.toString(n % 601), "current", Long.toString(n % 201),
                    "temperature", Long.toString(n % 1101 - 100), "state_of_charge", Long.toString(n % 101),
-                   "state_of_health", Long.toString(100 - n % 101), "seq", Long.toString(n));
+                   "state_of_health", Long.toString(100 - n % 101), "seq", Long.toString(n), "note", FILLER);
         redis.call("PUBLISH", key(battery), "updates");
     }
 
