@@ -156,7 +156,7 @@ final class Chaos {
                     + " connects/s", proxy.port(), redisPort, s.cycles(), s.period().toSeconds(),
                     s.connectsPerSecond());
 
-            Churn churn = new Churn(ws, new Churn.Shape(s.connectsPerSecond(), Duration.ofSeconds(4),
+            Churn churn = new Churn("127.0.0.1", port, new Churn.Shape(s.connectsPerSecond(), Duration.ofSeconds(4),
                     Duration.ofSeconds(16), 0.25, BATTERIES, 3), this::phase);
             churn.start();
             List<Cycle> cycles = new ArrayList<>();
@@ -179,7 +179,7 @@ final class Chaos {
             Thread.sleep(5_000);
             long[] rssEmpty = rss(services);
             ChaosReport.write(out, new ChaosReport.Run(s, env.serviceLabel(), cycles, churn.outcomes(),
-                    churn.closedByServer(), churn.left(), writer.written(), rssStart, rssEnd, connectedAtEnd,
+                    churn.closedByServer(), churn.endings(), churn.left(), writer.written(), rssStart, rssEnd, connectedAtEnd,
                     rssEmpty, (System.currentTimeMillis() - started) / 1000));
         } finally {
             // the instances first: stopped while the proxy still forwards, they log no outage on the way out
@@ -216,7 +216,7 @@ final class Chaos {
                 int checked = 0;
                 int wrong = 0;
                 String example = "";
-                for (Churn.Client client : churn.clients()) {
+                for (ChurnClient client : churn.clients()) {
                     // a client that connected before the fault cleared and still has no snapshot counts as wrong
                     if (client.departNanos < windowEnd
                             || client.snapshotNanos == 0 && client.connectedNanos > cleared) {

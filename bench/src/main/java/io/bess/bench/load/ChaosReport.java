@@ -21,7 +21,7 @@ final class ChaosReport {
 
     /** Everything one chaos run measured. */
     record Run(Chaos.Settings settings, String service, List<Chaos.Cycle> cycles, Map<String, Churn.Outcomes> outcomes,
-               long closedByServer, long left, long written, long[] rssStartKb, long[] rssEndKb, int connectedAtEnd,
+               long closedByServer, Map<String, Long> endings, long left, long written, long[] rssStartKb, long[] rssEndKb, int connectedAtEnd,
                long[] rssEmptyKb, long seconds) { }
 
     static void write(Path dir, Run run) throws IOException {
@@ -66,7 +66,7 @@ final class ChaosReport {
         md.append(String.format(Locale.ROOT, """
                 Setup: Redis (loopback) <- `FaultProxy` (the service's test tool, run in the bench process) <- two \
                 instances (`java -jar`, `REDIS_PORT` = the proxy) <- haproxy 2.6 with `deploy/haproxy.cfg` unchanged \
-                <- clients (JDK WebSocket). The writer goes straight to Redis: 50 batteries, 50 writes/s (`HSET` with a \
+                <- clients (the bench's own WebSocket code on plain sockets). The writer goes straight to Redis: 50 batteries, 50 writes/s (`HSET` with a \
                 `seq` per write and a %d-byte `note`, then `PUBLISH`). Churn: %s connects/s, each client stays 4-16 s, a quarter of them \
                 of every battery, the rest of 1-3. Every %d s one fault, in turn: 200 ms latency for 5 s, a 3 s \
                 stall, a reset of every connection (the writer goes on 2 s), 64 KB/s for 5 s, a half-open path for \
@@ -111,7 +111,8 @@ final class ChaosReport {
                 : (slowest.convergedMillis() < 0 ? "over " : "") + longest + " ms (" + slowest.fault().label + ")");
         row(md, "faults after which convergence took over 5 s", over5);
         row(md, "clients connected / upgrades attempted", connected + " / " + attempts);
-        row(md, "clients disconnected by a server or the balancer", run.closedByServer());
+        row(md, "clients disconnected by a server or the balancer", run.closedByServer()
+                + (run.endings().isEmpty() ? "" : " " + run.endings()));
         row(md, "upgrades refused with 503 during a stall or half-open fault (or " + Chaos.REFUSAL_GRACE.toSeconds()
                 + " s after)", refusedAllowed);
         row(md, "upgrades refused with 503 at any other time (must be 0)", refusedElsewhere);

@@ -1,15 +1,11 @@
 package io.bess.bench.load;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -17,19 +13,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Clients that come and go (the chaos scenario's churn): a new JDK WebSocket client at a steady rate, each of every
- * battery or of a few, each staying a random while and then leaving with a close frame. Every client keeps the
- * {@code seq} of the last state it received of each battery, from snapshot and update frames alike, so that it
- * can be compared with Redis. Connect outcomes are counted by the phase (fault) they happened in.
+ * Clients that come and go (the chaos scenario's churn): a new {@link ChurnClient} at a steady rate, each of every
+ * battery or of a few, each staying a random while and then leaving with a close frame. Connect outcomes are counted
+ * by the phase (fault) they happened in, and connections that ended before their client left by how they ended.
  */
 final class Churn implements AutoCloseable {
-    private static final Pattern BATTERY = Pattern.compile("\"battery:(\\d+):data\":\\{([^}]*)}");
-    private static final Pattern SEQ = Pattern.compile("\"seq\":(-?\\d+)");
 
     /** The churn's shape. */
     record Shape(double perSecond, Duration minStay, Duration maxStay, double everyBatteryShare, int batteries,
@@ -44,25 +35,29 @@ final class Churn implements AutoCloseable {
         final AtomicLong failed = new AtomicLong();
     }
 
-    private final URI uri;
+    private final String host;
+    private final int port;
     private final Shape shape;
     private final Supplier<String> phase;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private final Set<Client> live = ConcurrentHashMap.newKeySet();
+    private final Set<ChurnClient> live = ConcurrentHashMap.newKeySet();
     private final Map<String, Outcomes> outcomes = new ConcurrentHashMap<>();
     private final AtomicLong closedByServer = new AtomicLong();
+    /** How the connections that ended early ended (close code and reason, or the error), with the phase. */
+    private final Map<String, AtomicLong> endings = new ConcurrentHashMap<>();
     private final AtomicLong left = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong ids = new AtomicLong();
     private Thread pacer;
 
     /**
-     * @param uri   ws:// of the balancer
+     * @param host  the balancer's host
+     * @param port  its port
      * @param shape the churn
      * @param phase names the phase now, to attribute connect outcomes
      */
-    Churn(URI uri, Shape shape, Supplier<String> phase) {
-        this.uri = uri;
+    Churn(String host, int port, Shape shape, Supplier<String> phase) {
+        this.host = host;
+        this.port = port;
         this.shape = shape;
         this.phase = phase;
     }
@@ -80,7 +75,7 @@ final class Churn implements AutoCloseable {
     }
 
     /** The clients connected now. */
-    List<Client> clients() {
+    List<ChurnClient> clients() {
         return List.copyOf(live);
     }
 
@@ -91,6 +86,13 @@ final class Churn implements AutoCloseable {
     /** Clients whose connection the server (or the balancer) ended while they meant to stay. */
     long closedByServer() {
         return closedByServer.get();
+    }
+
+    /** How the connections that ended before their client meant to leave ended, with counts. */
+    Map<String, Long> endings() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        endings.forEach((how, n) -> out.put(how, n.get()));
+        return out;
     }
 
     /** Clients that left when they meant to. */
@@ -109,41 +111,49 @@ final class Churn implements AutoCloseable {
         }
         long stay = shape.minStay().toNanos()
                 + (long) (random.nextDouble() * (shape.maxStay().toNanos() - shape.minStay().toNanos()));
-        Client client = new Client(ids.incrementAndGet(), watched, System.nanoTime() + stay);
-        URI target = watched.isEmpty() ? uri : URI.create(uri + "?batteries="
-                + watched.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        Outcomes counts = outcomes.computeIfAbsent(phase.get(), p -> new Outcomes());
-        counts.attempts.incrementAndGet();
-        WebSocket socket;
+        ChurnClient client = new ChurnClient(ids.incrementAndGet(), watched, System.nanoTime() + stay);
+        String target = watched.isEmpty() ? "/ws" : "/ws?batteries="
+                + watched.stream().map(String::valueOf).collect(Collectors.joining(","));
+        outcomes.computeIfAbsent(phase.get(), p -> new Outcomes()).attempts.incrementAndGet();
+        int status;
         try {
-            socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(target, client)
-                    .get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            Throwable cause = e.getCause();
-            // attributed to the phase when the answer came: a refusal is judged by when it was given
-            Outcomes now = outcomes.computeIfAbsent(phase.get(), p -> new Outcomes());
-            if (cause instanceof WebSocketHandshakeException refusal) {
-                (refusal.getResponse().statusCode() == 503 ? now.refused503 : now.refusedOther).incrementAndGet();
-            } else {
-                now.failed.incrementAndGet();
-            }
+            status = client.open(host, port, target);
+        } catch (IOException | RuntimeException e) {
+            status = -1;
+        }
+        // attributed to the phase when the answer came: a refusal is judged by when it was given
+        Outcomes now = outcomes.computeIfAbsent(phase.get(), p -> new Outcomes());
+        if (status != 101) {
+            (status == 503 ? now.refused503 : status > 0 ? now.refusedOther : now.failed).incrementAndGet();
             return;
         }
-        counts.connected.incrementAndGet();
+        now.connected.incrementAndGet();
         client.connectedNanos = System.nanoTime();
         live.add(client);
+        AtomicBoolean ended = new AtomicBoolean();
+        Thread reader = Thread.ofVirtual().name("churn-read").start(() -> {
+            String how = client.read();
+            ended.set(true);
+            if (how != null && !client.leaving) {
+                closedByServer.incrementAndGet();
+                endings.computeIfAbsent(how + " (" + phase.get() + ")", h -> new AtomicLong()).incrementAndGet();
+                live.remove(client);
+            }
+        });
         long wait;
-        while ((wait = client.departNanos - System.nanoTime()) > 0 && !client.closed.get()) {
+        while ((wait = client.departNanos - System.nanoTime()) > 0 && !ended.get()) {
             LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(200)));
         }
-        client.leaving = true;
-        live.remove(client);
-        if (!client.closed.get()) {
+        if (!ended.get()) {
+            live.remove(client);
             left.incrementAndGet();
         }
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(2, TimeUnit.SECONDS)
-                .exceptionally(t -> null).join();
-        socket.abort();
+        client.leave();
+        try {
+            reader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Stops connecting, and closes every client that is still there. */
@@ -153,7 +163,7 @@ final class Churn implements AutoCloseable {
         if (pacer != null) {
             pacer.join();
         }
-        for (Client client : live) {
+        for (ChurnClient client : live) {
             client.departNanos = System.nanoTime();
         }
     }
@@ -163,80 +173,6 @@ final class Churn implements AutoCloseable {
         long deadline = System.nanoTime() + atMost.toNanos();
         while (!live.isEmpty() && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-        }
-    }
-
-    /** One client: what it watches, when it leaves, and the last {@code seq} it received of each battery. */
-    final class Client implements WebSocket.Listener {
-        final long id;
-        final Set<Integer> watched;
-        volatile long departNanos;
-        /** When its upgrade was answered. */
-        volatile long connectedNanos;
-        /** When its first frame (the snapshot) arrived; 0 before. */
-        volatile long snapshotNanos;
-        volatile boolean leaving;
-        final AtomicBoolean closed = new AtomicBoolean();
-        private final Map<Integer, Long> seqs = new ConcurrentHashMap<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        Client(long id, Set<Integer> watched, long departNanos) {
-            this.id = id;
-            this.watched = watched;
-            this.departNanos = departNanos;
-        }
-
-        /** The last seq received of a battery, null when none. */
-        Long seq(int battery) {
-            return seqs.get(battery);
-        }
-
-        /** Whether it watches every battery. */
-        boolean everyBattery() {
-            return watched.isEmpty();
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                Matcher battery = BATTERY.matcher(partial);
-                while (battery.find()) {
-                    Matcher seq = SEQ.matcher(battery.group(2));
-                    if (seq.find()) {
-                        seqs.put(Integer.parseInt(battery.group(1)), Long.parseLong(seq.group(1)));
-                    }
-                }
-                partial.setLength(0);
-                if (snapshotNanos == 0) {
-                    snapshotNanos = System.nanoTime();
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            ended();
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            ended();
-        }
-
-        private void ended() {
-            if (closed.compareAndSet(false, true) && !leaving) {
-                closedByServer.incrementAndGet();
-                live.remove(this);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "client " + id + (watched.isEmpty() ? " (every battery)" : " (batteries " + watched + ")");
         }
     }
 }
