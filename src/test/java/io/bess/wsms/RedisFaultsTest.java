@@ -16,7 +16,6 @@ import io.bess.wsms.support.HeldStates;
 import io.bess.wsms.support.TestRedis;
 import io.bess.wsms.support.UpgradeProbe;
 import io.bess.wsms.support.UpstreamWriter;
-import io.bess.wsms.support.WsTestClient;
 import org.assertj.core.api.SoftAssertions;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -169,8 +168,7 @@ class RedisFaultsTest {
                     .isTrue();
         }
         for (HeldStates client : clients) {
-            soft.assertThat(client.client().isClosed()).as(client + " was disconnected by the " + fault.name())
-                    .isFalse();
+            soft.assertThat(client.ended()).as(client + " was disconnected by the " + fault.name()).isNull();
         }
         System.out.println(fault.name() + ": " + writes + " writes (the fault began after "
                 + writesBefore + "), Redis to service " + Math.round(kbPerSecond) + " KB/s during it, " + refused.size() + " of "
@@ -236,12 +234,11 @@ class RedisFaultsTest {
 
     /** Connects a client and waits for its first frame, the snapshot. */
     private void connect(String query) throws Exception {
-        WsTestClient client = WsTestClient.connect(service.ws(query));
-        open.add(client);
         Set<Integer> watched = query.isEmpty() ? Set.of() : Arrays.stream(query.substring("batteries=".length())
                 .split(",")).map(Integer::parseInt).collect(Collectors.toSet());
         String name = "client " + (clients.size() + 1) + " of " + (query.isEmpty() ? "every battery" : query);
-        HeldStates held = new HeldStates(name, client, watched);
+        HeldStates held = HeldStates.connect(service.port(), query, name, watched);
+        open.add(held);
         clients.add(held);
         await().atMost(PATIENCE).until(() -> {
             held.absorb();
