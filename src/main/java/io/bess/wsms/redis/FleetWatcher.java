@@ -3,6 +3,7 @@ package io.bess.wsms.redis;
 import java.time.Duration;
 
 import io.bess.wsms.hub.Hub;
+import io.bess.wsms.timer.Housekeeping;
 import io.bess.wsms.timer.Periodic;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -16,6 +17,8 @@ public final class FleetWatcher {
     private final RedisStore store;
     private final Hub hub;
     private final Duration interval;
+    private final Duration longestPoll;
+    private final Housekeeping housekeeping;
     private volatile Periodic loop;
 
     /**
@@ -23,32 +26,37 @@ public final class FleetWatcher {
      *
      * @param store    where the ids are read (it tells the Redis status how the read went)
      * @param hub      told about the fleet
-     * @param interval time between polls
+     * @param interval     time between polls
+     * @param longestPoll  the longest a poll may wait for Redis (its timeouts)
+     * @param housekeeping runs the poll
      */
-    public FleetWatcher(RedisStore store, Hub hub, Duration interval) {
+    public FleetWatcher(RedisStore store, Hub hub, Duration interval, Duration longestPoll,
+                        Housekeeping housekeeping) {
         this.store = store;
         this.hub = hub;
         this.interval = interval;
+        this.longestPoll = longestPoll;
+        this.housekeeping = housekeeping;
     }
 
     /** Polls once now, then starts polling on a virtual thread. */
     public void start() {
         poll();
-        loop = Periodic.every("fleet-watcher", interval, this::poll);
+        loop = housekeeping.every("fleet-watcher", interval, longestPoll, this::poll);
     }
 
     /** Stops polling. */
     public void stop() {
         if (loop != null) {
-            loop.close();
+            housekeeping.stop(loop);
         }
     }
 
     private void poll() {
         try {
             hub.knownBatteries(store.batteryIds());
-        } catch (JedisException e) {
-            // the store has told the Redis status; the next poll tries again
+        } catch (JedisException | ReadFailedException e) {
+            // the store has counted it and told the Redis status (or reported the bad key); the next poll tries again
         }
     }
 }
