@@ -133,10 +133,20 @@ public final class HeldStates implements AutoCloseable {
             }
             Map<String, String> mine = held.get(battery);
             if (!fields.equals(mine)) {
-                out.add(name + ": battery " + battery + " holds " + mine + ", Redis has " + fields);
+                out.add(name + ": battery " + battery + " holds " + brief(mine) + ", Redis has " + brief(fields));
             }
         });
         return out;
+    }
+
+    /** A state for a message: long values (a filler field) by their length only. */
+    private static String brief(Map<String, String> fields) {
+        if (fields == null) {
+            return "nothing";
+        }
+        Map<String, String> shown = new java.util.TreeMap<>();
+        fields.forEach((key, value) -> shown.put(key, value.length() > 40 ? "<" + value.length() + " chars>" : value));
+        return shown.toString();
     }
 
     private static Map<String, String> fields(JsonObject data) {
