@@ -84,13 +84,23 @@ final class Chaos {
      *
      * @param convergedMillis ms from the fault's end until every checked client held Redis's state; -1: not within
      *                        the window
+     * @param lateMillis      the same, measured past the window when it took longer (then the clients there at
+     *                        the time); -1: not even by the next period
      * @param checked         clients checked (connected, past their snapshot, staying past the window)
      * @param neverConverged  (client, battery) states still not Redis's at the end of the window
      * @param example         one such state, for the report
      * @param kbPerSecond     what the proxy delivered from Redis to the instances while the fault lasted
      */
-    record Cycle(int index, Fault fault, long convergedMillis, int checked, int neverConverged, String example,
-                 double kbPerSecond) { }
+    record Cycle(int index, Fault fault, long convergedMillis, long lateMillis, int checked, int neverConverged,
+                 String example, double kbPerSecond) {
+        String describe(Duration window) {
+            if (convergedMillis >= 0) {
+                return "converged in " + convergedMillis + " ms";
+            }
+            return "NOT converged within " + window.toSeconds() + " s ("
+                    + (lateMillis < 0 ? "nor by the next period" : "converged after " + lateMillis + " ms") + ")";
+        }
+    }
 
     private final Settings settings;
     private volatile Fault active;
@@ -164,12 +174,14 @@ final class Chaos {
             for (int k = 0; k < s.cycles(); k++) {
                 Fault fault = Fault.values()[k % Fault.values().length];
                 sleepUntil(t0 + k * s.period().toNanos() + LEAD.toNanos());
-                cycles.add(cycle(k, fault, proxy, writer, churn));
+                // the check may go on past its window until a second before the next period
+                cycles.add(cycle(k, fault, proxy, writer, churn, t0 + (k + 1) * s.period().toNanos()
+                        - TimeUnit.SECONDS.toNanos(1)));
                 Cycle c = cycles.getLast();
                 Suite.log("chaos cycle %d %s (Redis to instances %.0f KB/s during it): %s, %d clients checked, %d"
-                        + " states never converged%s", k + 1, fault.label, c.kbPerSecond(), c.convergedMillis() < 0 ? "NOT converged within " + s.window().toSeconds()
-                                + " s" : "converged in " + c.convergedMillis() + " ms", c.checked(),
-                        c.neverConverged(), c.example().isEmpty() ? "" : " (e.g. " + c.example() + ")");
+                        + " states never converged within the window%s", k + 1, fault.label, c.kbPerSecond(),
+                        c.describe(s.window()), c.checked(), c.neverConverged(),
+                        c.example().isEmpty() ? "" : " (e.g. " + c.example() + ")");
             }
             sleepUntil(t0 + s.cycles() * s.period().toNanos());
             long[] rssEnd = rss(services);
@@ -193,8 +205,11 @@ final class Chaos {
         }
     }
 
-    /** One fault: on for its hold, then off; then the writer pauses while convergence is checked. */
-    private Cycle cycle(int index, Fault fault, FaultProxy proxy, ChaosWriter writer, Churn churn)
+    /**
+     * One fault: on for its hold, then off; then the writer pauses while convergence is checked: within the window,
+     * and when it takes longer, on until {@code lastChance} to tell how late it came.
+     */
+    private Cycle cycle(int index, Fault fault, FaultProxy proxy, ChaosWriter writer, Churn churn, long lastChance)
             throws IOException, InterruptedException {
         long bytes = proxy.forwarded(FaultProxy.Direction.TO_SERVICE);
         long start = System.nanoTime();
@@ -212,40 +227,60 @@ final class Chaos {
         try {
             Map<Integer, Long> redis = writer.seqs();
             long windowEnd = cleared + settings.window().toNanos();
+            Check atWindowEnd = null;
             while (true) {
-                int checked = 0;
-                int wrong = 0;
-                String example = "";
-                for (ChurnClient client : churn.clients()) {
-                    // a client that connected before the fault cleared and still has no snapshot counts as wrong
-                    if (client.departNanos < windowEnd
-                            || client.snapshotNanos == 0 && client.connectedNanos > cleared) {
-                        continue;
-                    }
-                    checked++;
-                    for (int b = 1; b <= BATTERIES; b++) {
-                        if ((client.everyBattery() || client.watched.contains(b))
-                                && !redis.get(b).equals(client.seq(b))) {
-                            wrong++;
-                            if (example.isEmpty()) {
-                                example = client + " holds seq " + client.seq(b) + " of battery " + b + ", Redis "
-                                        + redis.get(b);
-                            }
-                        }
-                    }
-                }
                 long now = System.nanoTime();
-                if (wrong == 0) {
-                    return new Cycle(index, fault, (now - cleared) / 1_000_000, checked, 0, "", kbPerSecond);
+                // within the window: the clients that stay past it; after it (measuring how late it converged):
+                // the clients there now
+                Check check = check(churn, redis, cleared, atWindowEnd == null ? windowEnd : now);
+                if (check.wrong() == 0) {
+                    long millis = (now - cleared) / 1_000_000;
+                    return atWindowEnd == null
+                            ? new Cycle(index, fault, millis, millis, check.checked(), 0, "", kbPerSecond)
+                            : new Cycle(index, fault, -1, millis, atWindowEnd.checked(), atWindowEnd.wrong(),
+                                        atWindowEnd.example(), kbPerSecond);
                 }
-                if (now > windowEnd) {
-                    return new Cycle(index, fault, -1, checked, wrong, example, kbPerSecond);
+                if (atWindowEnd == null && now > windowEnd) {
+                    atWindowEnd = check;
+                }
+                if (now > lastChance) {
+                    return new Cycle(index, fault, -1, -1, atWindowEnd.checked(), atWindowEnd.wrong(),
+                                     atWindowEnd.example(), kbPerSecond);
                 }
                 Thread.sleep(100);
             }
         } finally {
             writer.resume();
         }
+    }
+
+    /** How many states of the checked clients differ from Redis's, and one of them. */
+    private record Check(int checked, int wrong, String example) { }
+
+    /**
+     * Compares the clients that stay past {@code staying} with Redis; a client that connected before the fault
+     * cleared and still has no snapshot counts as wrong for every battery it watches.
+     */
+    private static Check check(Churn churn, Map<Integer, Long> redis, long cleared, long staying) {
+        int checked = 0;
+        int wrong = 0;
+        String example = "";
+        for (ChurnClient client : churn.clients()) {
+            if (client.departNanos < staying || client.snapshotNanos == 0 && client.connectedNanos > cleared) {
+                continue;
+            }
+            checked++;
+            for (int b = 1; b <= BATTERIES; b++) {
+                if ((client.everyBattery() || client.watched.contains(b)) && !redis.get(b).equals(client.seq(b))) {
+                    wrong++;
+                    if (example.isEmpty()) {
+                        example = client + " holds seq " + client.seq(b) + " of battery " + b + ", Redis "
+                                + redis.get(b);
+                    }
+                }
+            }
+        }
+        return new Check(checked, wrong, example);
     }
 
     /** Waits (at most 60 s) until an upgrade through the balancer succeeds: both sides are up. */
