@@ -40,7 +40,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *     {@value #BURST_MILLIS} ms worth.</li>
  *     <li>{@link #halfOpen}: the path silently eats everything, as a dead link or a firewall that dropped its
  *     connection state would: every live connection is black-holed (its bytes are read and dropped in both
- *     directions; no FIN and no RST reaches either end, whatever happens), and so is every connection accepted
+ *     directions, rather than left unread, so that neither end's buffers fill up and Redis never cuts a subscriber
+ *     for its output buffer: the fault stays pure silence; no FIN and no RST reaches either end, whatever
+ *     happens), and so is every connection accepted
  *     while the fault lasts (the service's connect succeeds, its commands are never answered). {@link #clear()}
  *     ends the fault for connections opened afterwards, which work normally; a connection that was black-holed
  *     stays black-holed for good, because bytes were dropped from its stream and whatever came after them would be
@@ -49,6 +51,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  * A connection that ends on one side without a fault (FIN or RST) ends the same way on the other side, after the
  * data read before it.
+ *
+ * <p>JDK only, on purpose: the bench's chaos scenario compiles this very file into its own jar (see
+ * {@code bench/pom.xml}), so it must not use test libraries.
  */
 public final class FaultProxy implements AutoCloseable {
     /** The burst a bandwidth limit allows, in milliseconds of its rate. */
