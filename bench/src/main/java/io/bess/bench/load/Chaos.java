@@ -233,7 +233,8 @@ final class Chaos {
                 // within the window: the clients that stay past it; after it (measuring how late it converged):
                 // the clients there now
                 Check check = check(churn, redis, cleared, atWindowEnd == null ? windowEnd : now);
-                if (check.wrong() == 0) {
+                // no client to check proves nothing (right after a fault every upgrade may have been refused)
+                if (check.wrong() == 0 && check.checked() > 0) {
                     long millis = (now - cleared) / 1_000_000;
                     return atWindowEnd == null
                             ? new Cycle(index, fault, millis, millis, check.checked(), 0, "", kbPerSecond)
@@ -245,7 +246,8 @@ final class Chaos {
                 }
                 if (now > lastChance) {
                     return new Cycle(index, fault, -1, -1, atWindowEnd.checked(), atWindowEnd.wrong(),
-                                     atWindowEnd.example(), kbPerSecond);
+                                     atWindowEnd.checked() == 0 ? "no client to check" : atWindowEnd.example(),
+                                     kbPerSecond);
                 }
                 Thread.sleep(100);
             }
