@@ -133,6 +133,7 @@ public final class Service implements AutoCloseable {
                                                 housekeeping);
         watcher.start();
         stopOrder.push(watcher::stop);
+        hub.onUnknownWanted(watcher::pollSoon);
         SlowClientReaper reaper = new SlowClientReaper(hub, metrics, settings.ws().slowClientTimeout(),
                                                        housekeeping);
         reaper.start();
