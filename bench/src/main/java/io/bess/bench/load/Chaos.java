@@ -166,7 +166,7 @@ final class Chaos {
                     + " connects/s", proxy.port(), redisPort, s.cycles(), s.period().toSeconds(),
                     s.connectsPerSecond());
 
-            Churn churn = new Churn("127.0.0.1", port, new Churn.Shape(s.connectsPerSecond(), Duration.ofSeconds(4),
+            Churn churn = new Churn(port, new Churn.Shape(s.connectsPerSecond(), Duration.ofSeconds(4),
                     Duration.ofSeconds(16), 0.25, BATTERIES, 3), this::phase);
             churn.start();
             List<Cycle> cycles = new ArrayList<>();

@@ -35,7 +35,6 @@ final class Churn implements AutoCloseable {
         final AtomicLong failed = new AtomicLong();
     }
 
-    private final String host;
     private final int port;
     private final Shape shape;
     private final Supplier<String> phase;
@@ -50,13 +49,11 @@ final class Churn implements AutoCloseable {
     private Thread pacer;
 
     /**
-     * @param host  the balancer's host
-     * @param port  its port
+     * @param port  the balancer's loopback port
      * @param shape the churn
      * @param phase names the phase now, to attribute connect outcomes
      */
-    Churn(String host, int port, Shape shape, Supplier<String> phase) {
-        this.host = host;
+    Churn(int port, Shape shape, Supplier<String> phase) {
         this.port = port;
         this.shape = shape;
         this.phase = phase;
@@ -117,7 +114,7 @@ final class Churn implements AutoCloseable {
         outcomes.computeIfAbsent(phase.get(), p -> new Outcomes()).attempts.incrementAndGet();
         int status;
         try {
-            status = client.open(host, port, target);
+            status = client.open(port, target);
         } catch (IOException | RuntimeException e) {
             status = -1;
         }

@@ -1,34 +1,27 @@
 package io.bess.bench.load;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.bess.wsms.support.RawWsClient;
+
 /**
- * One churn client on a plain blocking socket (its own WebSocket code, RFC 6455: the JDK's client failed now and
- * then with "Invalid UTF-8 in frame TEXT" on streams that raw readers of the same server at the same time found
- * valid, and a bench must not count its client's faults as the server's). It keeps the {@code seq} of the last state
- * it received of each battery, from snapshot and update frames alike; checks every text frame is valid UTF-8;
- * answers pings; and leaves with a close frame.
+ * One churn client on a plain blocking socket: the service's own test client {@link RawWsClient} (compiled into the
+ * bench from the test tree, like the fault proxy), not the JDK's, which failed now and then with "Invalid UTF-8 in
+ * frame TEXT" on streams that raw readers of the same server at the same time found valid; a bench must not count
+ * its client's faults as the server's. It keeps the {@code seq} of the last state it received of each battery, from
+ * snapshot and update frames alike; checks every text frame is valid UTF-8; answers pings; and leaves with a close
+ * frame.
  */
 final class ChurnClient {
     private static final Pattern BATTERY = Pattern.compile("\"battery:(\\d+):data\":\\{([^}]*)}");
@@ -51,8 +44,7 @@ final class ChurnClient {
     private final Map<Integer, Long> seqs = new ConcurrentHashMap<>();
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-    private Socket socket;
-    private OutputStream out;
+    private RawWsClient client;
 
     ChurnClient(long id, Set<Integer> watched, long departNanos) {
         this.id = id;
@@ -70,76 +62,47 @@ final class ChurnClient {
     }
 
     /**
-     * Connects and asks for the upgrade.
+     * Connects to a loopback port and asks for the upgrade.
      *
      * @return the answer's HTTP status (101: upgraded, then {@link #read()} must run)
      * @throws IOException when the connection fails or no answer comes
      */
-    int open(String host, int port, String pathAndQuery) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress(host, port), 10_000);
-        socket.setSoTimeout(20_000);
-        socket.setTcpNoDelay(true);
-        out = socket.getOutputStream();
-        byte[] key = new byte[16];
-        ThreadLocalRandom.current().nextBytes(key);
-        out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
-                + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        String head = head(socket.getInputStream());
-        int status = Integer.parseInt(head.split(" ", 3)[1]);
-        if (status != 101) {
-            socket.close();
+    int open(int port, String pathAndQuery) throws IOException {
+        client = RawWsClient.connect(port, pathAndQuery, 0);
+        if (client.status() != 101) {
+            client.close();
         } else {
-            // the server pings every 20 s; silence longer than that is not ours to judge here
-            socket.setSoTimeout(0);
+            // the server pings every 20 s; a quiet spell is no reason to stop reading
+            client.socket().setSoTimeout(0);
         }
-        return status;
+        return client.status();
     }
 
     /**
      * Reads frames until the connection ends.
      *
-     * @return how it ended ("close 1001 ...", "EOF", an error), or null when it ended because the client left
+     * @return how it ended ("close 1001 ...", an error), or null when it ended because the client left
      */
     String read() {
         try {
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
             while (true) {
-                int b0 = in.readUnsignedByte();
-                int b1 = in.readUnsignedByte();
-                long length = b1 & 0x7f;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                if ((b1 & 0x80) != 0 || length > (1 << 24)) {
-                    return leaving ? null : "bad frame header " + Integer.toHexString(b0) + " " + length;
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
-                switch (b0 & 0x0f) {
+                RawWsClient.RawFrame frame = client.read();
+                switch (frame.opcode()) {
                     case TEXT -> {
-                        if (!text(payload)) {
+                        if (!text(frame.payload())) {
                             return leaving ? null : "text frame that is not UTF-8";
                         }
                     }
-                    case PING -> send(PONG, payload);
+                    case PING -> send(PONG, frame.payload());
                     case CLOSE -> {
-                        int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-                        return leaving ? null : "close " + code + " " + new String(payload, 2,
-                                Math.max(0, payload.length - 2), StandardCharsets.UTF_8);
+                        return leaving ? null : "close " + frame.closeCode();
                     }
                     case PONG -> { }
                     default -> {
-                        return leaving ? null : "unexpected opcode " + (b0 & 0x0f);
+                        return leaving ? null : "unexpected opcode " + frame.opcode();
                     }
                 }
             }
-        } catch (EOFException e) {
-            return leaving ? null : "EOF";
         } catch (IOException e) {
             return leaving ? null : e.toString();
         }
@@ -154,7 +117,7 @@ final class ChurnClient {
             // already gone
         }
         try {
-            socket.close();
+            client.close();
         } catch (IOException ignored) {
             // already closed
         }
@@ -180,36 +143,9 @@ final class ChurnClient {
         return true;
     }
 
-    /** One masked client frame; the reader (pongs) and the leaving thread (close) both write. */
+    /** One frame; the reader (pongs) and the leaving thread (close) both write, one at a time. */
     private synchronized void send(int opcode, byte[] payload) throws IOException {
-        byte[] mask = new byte[4];
-        ThreadLocalRandom.current().nextBytes(mask);
-        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 6);
-        frame.write(0x80 | opcode);
-        frame.write(0x80 | payload.length);
-        frame.writeBytes(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
-        }
-        out.write(frame.toByteArray());
-        out.flush();
-    }
-
-    private static String head(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int c = in.read();
-            if (c < 0) {
-                throw new EOFException("connection closed before the upgrade was answered");
-            }
-            head.write(c);
-            matched = c == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : c == '\r' ? 1 : 0;
-            if (head.size() > 16_384) {
-                throw new IOException("upgrade answer head over 16 KB");
-            }
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
+        client.sendFrame(opcode, payload);
     }
 
     @Override
