@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Runs the end-to-end bench: bench/run.sh [scenario...]   (latency fanout many hot fleet saturate slow; default: all)
+#      bench/run.sh chaos: faults between two instances (behind haproxy) and Redis under churn, on its own
+#      (CHAOS_MINUTES=10 CHAOS_CONNECTS=50 CHAOS_PERIOD=30 CHAOS_WINDOW=10)
 # Env: TARGETS=raw,peer,service[,image]  MEASURE=10 (seconds per window)  SERVICE_OPTS="-Xmx..." (service JVM options)
 #      SERVICE_IMAGE=path/to/jlink-image (adds target "image": the service from the image's bin/start)
 #      JAVA_HOME (JDK 21+, default Temurin 25)  PEER_DIR (where the Node peer gets npm-installed)
@@ -14,6 +16,12 @@ if [ -n "${SERVICE_IMAGE:-}" ]; then default_targets=raw,peer,service,image; els
 targets="${TARGETS:-$default_targets}"
 scenarios="latency,fanout,many,hot,fleet,saturate,slow"
 [ $# -gt 0 ] && scenarios="$(IFS=,; echo "$*")"
+# chaos (its own shape: two service instances behind haproxy, the fault proxy, churn) needs only the service
+if [ "$scenarios" = chaos ]; then
+  targets=service
+  haproxy="$(command -v haproxy || echo /usr/sbin/haproxy)"
+  [ -x "$haproxy" ] || { echo "chaos needs haproxy: apt-get install haproxy" >&2; exit 1; }
+fi
 
 # 10,000 clients plus 10,000 server sockets ('many', 'hot'), or 10,000 Redis connections of today's service in
 # 'fleet': raise the soft fd limit to the hard one (20000 here); every process started from here inherits it.
@@ -93,7 +101,13 @@ if [ -z "${SERVICE_LABEL:-}" ]; then
 fi
 # A partial run (some scenarios or targets) reports into target/partial/, leaving RESULTS.md to the last full run.
 out="$here"
-if [ $# -gt 0 ] || { [ "$targets" != "raw,peer,service" ] && [ "$targets" != "raw,peer,service,image" ]; }; then
+if [ "$scenarios" = chaos ]; then
+  # the full chaos run (CHAOS_MINUTES unset or 10 and more) reports into bench/ (CHAOS.md and RESULTS.md's section)
+  if [ -n "${CHAOS_MINUTES:-}" ] && awk "BEGIN { exit !(${CHAOS_MINUTES} < 10) }"; then
+    out="$here/target/partial"; mkdir -p "$out"
+    echo "short chaos run: report in $out/CHAOS.md" >&2
+  fi
+elif [ $# -gt 0 ] || { [ "$targets" != "raw,peer,service" ] && [ "$targets" != "raw,peer,service,image" ]; }; then
   out="$here/target/partial"; mkdir -p "$out"
   echo "partial run: report in $out/RESULTS.md" >&2
 fi
@@ -101,4 +115,5 @@ cd "$here"
 exec "$JAVA_HOME/bin/java" -Xms1g -Xmx2g -XX:+UseParallelGC -jar "$here/target/bench.jar" \
   --scenarios "$scenarios" --targets "$targets" --measure "${MEASURE:-10}" --out "$out" --logs "$here/target/logs" \
   --service-jar "$jar" --service-dir "$service_dir" --service-image "$image" --peer-dir "$peer" \
-  --java-home "$JAVA_HOME" --redis-server "$redis" --service-opts "${SERVICE_OPTS-$README_OPTS}" --service-label "$SERVICE_LABEL"
+  --java-home "$JAVA_HOME" --redis-server "$redis" --service-opts "${SERVICE_OPTS-$README_OPTS}" --service-label "$SERVICE_LABEL" \
+  --haproxy "${haproxy:-/usr/sbin/haproxy}" --haproxy-config "$root/deploy/haproxy.cfg"

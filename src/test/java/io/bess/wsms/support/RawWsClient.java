@@ -14,6 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A WebSocket client on a plain socket, for what the JDK client cannot do: stop reading with a tiny receive
  * buffer (a truly stalled peer), send binary or oversized or garbage frames, vanish without a close frame.
+ * JDK only, on purpose: the bench's chaos scenario compiles this very file into its own jar (see
+ * {@code bench/pom.xml}).
  */
 public final class RawWsClient implements AutoCloseable {
     /** One frame read from the server. */

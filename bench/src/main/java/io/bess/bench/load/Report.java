@@ -150,6 +150,7 @@ final class Report {
             md.append("\n");
         }
         md.append(checks(all));
+        md.append(ChaosReport.section(dir));
         Path notes = dir.resolve("ANALYSIS.md");
         if (Files.exists(notes)) {
             md.append("\n").append(Files.readString(notes));

@@ -11,6 +11,11 @@ public record Scenario(String name, int clients, int batteries, double rate, boo
     /** Every scenario, in the order the full suite runs them. */
     public static final List<String> ALL = List.of("latency", "fanout", "many", "hot", "fleet",
             "saturate", "slow");
+    /**
+     * The chaos scenario ({@link Chaos}): faults between two instances and Redis under connect churn, 10 minutes by
+     * default; run on its own ({@code bench/run.sh chaos}), never as part of the whole suite.
+     */
+    public static final String CHAOS = "chaos";
 
     public static Scenario named(String name, double measure) {
         return switch (name) {

@@ -79,12 +79,7 @@ public enum Target {
             withOpts.put("JAVA_OPTS", String.join(" ", env.serviceJvmOptions()));
             server = Procs.start(List.of(start.toString()), withOpts, env.serviceDir().toFile(), log);
         } else {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(env.javaHome() + "/bin/java");
-            cmd.addAll(env.serviceJvmOptions());
-            cmd.add("-jar");
-            cmd.add(env.serviceJar().toAbsolutePath().toString());
-            server = Procs.start(cmd, vars, env.serviceDir().toFile(), log);
+            server = startServiceJar(env, vars, log);
         }
         try {
             Procs.awaitPort(server, port, 60_000, log);
@@ -94,6 +89,16 @@ public enum Target {
             throw e;
         }
         return new Running(this, redis, redisPort, server, port);
+    }
+
+    /** Starts the service from its jar ({@code java}, the service JVM options, {@code -jar}) with these variables. */
+    static Process startServiceJar(Env env, Map<String, String> vars, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(env.javaHome() + "/bin/java");
+        cmd.addAll(env.serviceJvmOptions());
+        cmd.add("-jar");
+        cmd.add(env.serviceJar().toAbsolutePath().toString());
+        return Procs.start(cmd, vars, env.serviceDir().toFile(), log);
     }
 
     public static void stop(Running r) {
