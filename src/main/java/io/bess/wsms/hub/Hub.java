@@ -97,7 +97,9 @@ public final class Hub {
      */
     public void register(ClientSession session) {
         synchronized (lock) {
-            sessions.add(session);
+            if (sessions.add(session)) {
+                session.metrics().clientConnected();
+            }
             if (index(session, session.selection())) {
                 reconcile();
             }
@@ -115,6 +117,7 @@ public final class Hub {
             if (!sessions.remove(session)) {
                 return;
             }
+            session.metrics().clientDisconnected();
             if (unindex(session, session.selection())) {
                 reconcile();
             }

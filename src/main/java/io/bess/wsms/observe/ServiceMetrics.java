@@ -3,7 +3,9 @@ package io.bess.wsms.observe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.bess.wsms.hub.DeliveryMetrics;
@@ -22,7 +24,10 @@ import io.helidon.metrics.api.Timer;
 /**
  * The service's meters, exported in Prometheus text at {@code /observe/metrics}. Names follow Prometheus
  * conventions once exported: counters end in {@code _total}, durations are in seconds. The two timers are
- * Prometheus histograms with a fixed, small set of buckets ({@link #BUCKETS}) and no client-side quantiles.
+ * Prometheus histograms with a fixed, small set of buckets ({@link #BUCKETS}) and no client-side quantiles. What is
+ * about clients (connected, refused, closed, frames sent, conflated and skipped, delivery delay) is labelled by
+ * transport, {@code transport="ws"} or {@code "sse"}, both exported from the start: {@link #transport} gives each
+ * endpoint its own view.
  */
 public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, UpgradeGate.RefusalCounter,
                                              Housekeeping.Failures, AutoCloseable {
@@ -38,33 +43,34 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     /** Refusal reasons ({@link UpgradeGate}'s error codes), exported at 0 before the first refusal. */
     private static final List<String> REFUSAL_REASONS = List.of("bad_request", "unauthorized", "origin_not_allowed",
                                                                 "too_many_connections", "redis_unavailable");
-    /** Reasons the server closes clients for, exported at 0 before the first close. */
-    private static final List<String> CLOSE_REASONS = List.of("slow", "keepalive", "message_too_big",
-                                                              "binary_frame", "too_many_commands");
+    /** The transports clients connect by ({@code Framing} labels), exported at 0 before the first client. */
+    private static final List<String> TRANSPORTS = List.of("ws", "sse");
+    /** Reasons the server closes clients for, by transport, exported at 0 before the first close. */
+    private static final Map<String, List<String>> CLOSE_REASONS = Map.of(
+            "ws", List.of("slow", "keepalive", "message_too_big", "binary_frame", "too_many_commands"),
+            // an event stream's client sends nothing: only a stalled reader is closed
+            "sse", List.of("slow"));
 
     private final MeterRegistry registry;
     private final List<Meter> created = new ArrayList<>();
-    private final Counter framesSent;
-    private final Counter framesConflated;
     private final Counter redisMessages;
     private final Counter commandsRefused;
     private final Counter snapshotFromMemory;
     private final Counter snapshotFromRedis;
-    private final Timer deliveryDelay;
     private final Timer pipelineLatency;
+    private final Map<String, TransportMetrics> transports;
     private volatile Supplier<Long> redisReconnects = () -> 0L;
 
     /**
      * What the service's components report by themselves, read when metrics are scraped.
      *
-     * @param connectedClients      clients connected now
      * @param subscribedChannels    Redis channels subscribed now
      * @param subscriberConnections Redis pub/sub connections holding a subscription now
      * @param redisReconnects       subscriber reconnects so far
      * @param staleBatteries        stale batteries among all known ones
      * @param batteriesOwed         batteries whose read failed and that are still to be read
      */
-    public record Gauges(Supplier<Integer> connectedClients, Supplier<Integer> subscribedChannels,
+    public record Gauges(Supplier<Integer> subscribedChannels,
                          Supplier<Integer> subscriberConnections, Supplier<Long> redisReconnects,
                          Supplier<Integer> staleBatteries, Supplier<Integer> batteriesOwed) {
     }
@@ -75,15 +81,11 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
      */
     public ServiceMetrics() {
         this.registry = Metrics.globalRegistry();
-        framesSent = counter("frames.sent", "Frames written to clients");
-        framesConflated = counter("frames.conflated", "Queued states replaced by newer ones before a slow client"
-                + " read them");
         redisMessages = counter("redis.messages", "Publishes received from Redis");
         commandsRefused = counter("commands.rate_limited", "Client commands refused with rate_limited (over"
                 + " ws.max-commands-per-second)");
-        deliveryDelay = timer("delivery.delay", "From receiving a Redis publish to writing the frame to a client");
         pipelineLatency = timer("pipeline.latency", "The pipeline's latency_ms: server receipt minus device"
-                + " timestamp");
+                + " timestamp", List.of());
         snapshotFromMemory = remember(registry.getOrCreate(
                 Counter.builder(PREFIX + "snapshot.states").description(SNAPSHOT_STATES)
                         .tags(List.of(Tag.create("source", "cache")))));
@@ -94,8 +96,11 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         remember(registry.getOrCreate(FunctionalCounter.builder(PREFIX + "redis.reconnects", this,
                                                                 m -> m.redisReconnects.get())
                                               .description("Redis subscriber reconnections after a lost connection")));
-        REFUSAL_REASONS.forEach(reason -> reasonCounter("upgrades.refused", reason));
-        CLOSE_REASONS.forEach(reason -> reasonCounter("clients.closed", reason));
+        transports = Map.of("ws", new TransportMetrics("ws"), "sse", new TransportMetrics("sse"));
+        for (String transport : TRANSPORTS) {
+            REFUSAL_REASONS.forEach(reason -> reasonCounter("upgrades.refused", reason, transport));
+            CLOSE_REASONS.get(transport).forEach(reason -> reasonCounter("clients.closed", reason, transport));
+        }
         READ_FAILURE_REASONS.forEach(this::readFailureCounter);
     }
 
@@ -106,7 +111,6 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
      */
     public void watch(Gauges gauges) {
         this.redisReconnects = gauges.redisReconnects();
-        gauge("clients.connected", "Connected WebSocket clients", gauges.connectedClients());
         gauge("redis.channels.subscribed", "Redis channels subscribed", gauges.subscribedChannels());
         gauge("redis.subscriber.connections", "Redis pub/sub connections holding a subscription",
               gauges.subscriberConnections());
@@ -116,10 +120,24 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
                 + " again with backoff and sent as soon as Redis answers)", gauges.batteriesOwed());
     }
 
+    /**
+     * The meters of the clients of one transport, for its endpoint to hand to its sessions.
+     *
+     * @param label {@code ws} or {@code sse}
+     * @return their metrics
+     */
+    public DeliveryMetrics transport(String label) {
+        TransportMetrics metrics = transports.get(label);
+        if (metrics == null) {
+            throw new IllegalArgumentException("no transport '" + label + "'; transports: " + TRANSPORTS);
+        }
+        return metrics;
+    }
+
+    /** Counted as WebSocket clients', the transport that came first; endpoints use {@link #transport}. */
     @Override
     public void framesSent(int frames, long oldestSinceReceivedNanos) {
-        framesSent.increment(frames);
-        deliveryDelay.record(oldestSinceReceivedNanos, TimeUnit.NANOSECONDS);
+        transports.get("ws").framesSent(frames, oldestSinceReceivedNanos);
     }
 
     @Override
@@ -128,9 +146,10 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         snapshotFromRedis.increment(fromStore);
     }
 
+    /** Counted as WebSocket clients', the transport that came first; endpoints use {@link #transport}. */
     @Override
     public void frameConflated() {
-        framesConflated.increment();
+        transports.get("ws").frameConflated();
     }
 
     @Override
@@ -138,9 +157,10 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         commandsRefused.increment();
     }
 
+    /** Counted as WebSocket clients', the transport that came first; endpoints use {@link #transport}. */
     @Override
     public void clientClosed(String reason) {
-        reasonCounter("clients.closed", reason).increment();
+        transports.get("ws").clientClosed(reason);
     }
 
     @Override
@@ -167,8 +187,8 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     }
 
     @Override
-    public void refused(String reason) {
-        reasonCounter("upgrades.refused", reason).increment();
+    public void refused(String reason, String transport) {
+        reasonCounter("upgrades.refused", reason, transport).increment();
     }
 
     /** Removes this instance's meters, so that another instance in the same JVM (tests) starts clean. */
@@ -184,12 +204,18 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         return remember(registry.getOrCreate(Counter.builder(PREFIX + name).description(description)));
     }
 
-    private Counter reasonCounter(String name, String reason) {
-        String description = name.equals("clients.closed") ? "Clients closed by the server, by reason"
-                : "WebSocket upgrades refused, by reason";
+    private Counter reasonCounter(String name, String reason, String transport) {
+        String description = name.equals("clients.closed") ? "Clients closed by the server, by reason and transport"
+                : "Connections refused (WebSocket upgrades, event streams), by reason and transport";
         return remember(registry.getOrCreate(Counter.builder(PREFIX + name)
                                                      .description(description)
-                                                     .tags(List.of(Tag.create("reason", reason)))));
+                                                     .tags(List.of(Tag.create("reason", reason),
+                                                                   Tag.create("transport", transport)))));
+    }
+
+    private Counter transportCounter(String name, String description, String transport) {
+        return remember(registry.getOrCreate(Counter.builder(PREFIX + name).description(description)
+                                                     .tags(List.of(Tag.create("transport", transport)))));
     }
 
     private Counter readFailureCounter(String reason) {
@@ -201,11 +227,12 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
                                                      .tags(List.of(Tag.create("reason", reason)))));
     }
 
-    private Timer timer(String name, String description) {
+    private Timer timer(String name, String description, List<Tag> tags) {
         // percentiles(none): Helidon adds six client-side quantiles by default, which Prometheus cannot
         // aggregate and which would sit inside the histogram family
         return remember(registry.getOrCreate(Timer.builder(PREFIX + name)
                                                      .description(description)
+                                                     .tags(tags)
                                                      .percentiles(new double[0])
                                                      .publishPercentileHistogram(false)
                                                      .buckets(BUCKETS)));
@@ -222,5 +249,72 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
             }
         }
         return meter;
+    }
+
+    /** The meters of one transport's clients, with {@code transport="..."} on each. */
+    private final class TransportMetrics implements DeliveryMetrics {
+        private final String transport;
+        private final Counter framesSent;
+        private final Counter framesConflated;
+        private final Counter framesSkipped;
+        private final Timer deliveryDelay;
+        private final AtomicInteger connected = new AtomicInteger();
+
+        TransportMetrics(String transport) {
+            this.transport = transport;
+            framesSent = transportCounter("frames.sent", "Frames written to clients", transport);
+            framesConflated = transportCounter("frames.conflated", "Queued states replaced by newer ones before a"
+                    + " slow client read them", transport);
+            framesSkipped = transportCounter("frames.skipped", "States a client's rate cap (max_rate) held back and"
+                    + " a newer state replaced before they could leave", transport);
+            deliveryDelay = timer("delivery.delay", "From receiving a Redis publish to writing the frame to a client"
+                    + " (for a rate-capped client, the time its cap held the frame back included)",
+                                  List.of(Tag.create("transport", transport)));
+            // a gauge holds its state object weakly: this one lives as long as the service's metrics
+            remember(registry.getOrCreate(Gauge.builder(PREFIX + "clients.connected", connected, AtomicInteger::get)
+                                                  .description("Connected clients, by transport")
+                                                  .tags(List.of(Tag.create("transport", transport)))));
+        }
+
+        @Override
+        public void framesSent(int frames, long oldestSinceReceivedNanos) {
+            framesSent.increment(frames);
+            deliveryDelay.record(oldestSinceReceivedNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void snapshotStates(int fromMemory, int fromStore) {
+            ServiceMetrics.this.snapshotStates(fromMemory, fromStore);
+        }
+
+        @Override
+        public void frameConflated() {
+            framesConflated.increment();
+        }
+
+        @Override
+        public void frameSkipped() {
+            framesSkipped.increment();
+        }
+
+        @Override
+        public void clientConnected() {
+            connected.incrementAndGet();
+        }
+
+        @Override
+        public void clientDisconnected() {
+            connected.decrementAndGet();
+        }
+
+        @Override
+        public void commandRefused() {
+            commandsRefused.increment();
+        }
+
+        @Override
+        public void clientClosed(String reason) {
+            reasonCounter("clients.closed", reason, transport).increment();
+        }
     }
 }
