@@ -65,8 +65,21 @@ public final class RateWheel {
     }
 
     /**
-     * Calls {@code who} at {@code dueNanos}, or at most {@link #EARLY_NANOS} before it. Never blocks for long (one
-     * slot's lock) and may be called with the caller's own locks held: the wheel calls nobody while it holds a slot.
+     * A wheel that never turns by itself: tests call {@link #turn} with the times they choose.
+     *
+     * @param startNanos the time it stands at, as {@link System#nanoTime()}
+     * @return the wheel
+     */
+    static RateWheel turnedByHand(long startNanos) {
+        RateWheel wheel = new RateWheel(null);
+        wheel.turned = Math.floorDiv(startNanos, TICK_NANOS);
+        return wheel;
+    }
+
+    /**
+     * Calls {@code who} at {@code dueNanos}, or at most {@link #EARLY_NANOS} before it; a time closer than that is
+     * called at the next tick (a rate cap lets such a state go at once instead). Never blocks for long (one slot's
+     * lock) and may be called with the caller's own locks held: the wheel calls nobody while it holds a slot.
      *
      * @param who      what to call
      * @param dueNanos when, as {@link System#nanoTime()}
@@ -143,8 +156,13 @@ public final class RateWheel {
         }
     }
 
+    /** Whether the loop has started (a wheel turned by hand never starts one). */
+    boolean started() {
+        return loop != null;
+    }
+
     private boolean turning() {
-        if (loop != null) {
+        if (loop != null || housekeeping == null) {
             return true;
         }
         synchronized (this) {
