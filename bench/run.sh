@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the end-to-end bench: bench/run.sh [scenario...]   (latency fanout many hot fleet saturate slow; default: all)
-# Env: TARGETS=raw,peer,service[,image]  MEASURE=10 (seconds per window)  SERVICE_OPTS="-Xmx..." (service JVM options)
+# Runs the end-to-end bench: bench/run.sh [scenario...]   (latency fanout many capped hot fleet saturate slow; default: all)
+# Env: TARGETS=raw,peer,service[,image][,sse]  MEASURE=10 (seconds per window)  SERVICE_OPTS="-Xmx..." (service JVM options)
+#      (sse: the service again, its clients reading GET /sse instead of /ws)
 #      SERVICE_IMAGE=path/to/jlink-image (adds target "image": the service from the image's bin/start)
 #      JAVA_HOME (JDK 21+, default Temurin 25)  PEER_DIR (where the Node peer gets npm-installed)
 set -euo pipefail
@@ -12,7 +13,7 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # SERVICE_IMAGE alone adds the jlink image as a fourth target beside the jar
 if [ -n "${SERVICE_IMAGE:-}" ]; then default_targets=raw,peer,service,image; else default_targets=raw,peer,service; fi
 targets="${TARGETS:-$default_targets}"
-scenarios="latency,fanout,many,hot,fleet,saturate,slow"
+scenarios="latency,fanout,many,capped,hot,fleet,saturate,slow"
 [ $# -gt 0 ] && scenarios="$(IFS=,; echo "$*")"
 
 # 10,000 clients plus 10,000 server sockets ('many', 'hot'), or 10,000 Redis connections of today's service in
@@ -60,7 +61,7 @@ README_OPTS="-XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5"
 # SERVICE_JAR=path/to/jar (with its libs/ beside it) runs that jar instead, from SERVICE_DIR (default: its parent's parent).
 jar="${SERVICE_JAR:-$root/target/websocket-server-ms.jar}"
 service_dir="${SERVICE_DIR:-$(cd "$(dirname "$jar")/.." && pwd)}"
-if [[ ",$targets," == *",service,"* ]] && [ -z "${SKIP_SERVICE_BUILD:-}" ] && [ -z "${SERVICE_JAR:-}" ]; then
+if [[ ",$targets," == *",service,"* || ",$targets," == *",sse,"* ]] && [ -z "${SKIP_SERVICE_BUILD:-}" ] && [ -z "${SERVICE_JAR:-}" ]; then
   if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
     "$root/mvnw" -f "$root/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
   fi

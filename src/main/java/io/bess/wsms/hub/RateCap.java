@@ -1,5 +1,6 @@
 package io.bess.wsms.hub;
 
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -13,6 +14,7 @@ import java.util.PriorityQueue;
  * outbox owns it and guards it with its lock; a client without a cap has none, so it costs them nothing.
  */
 final class RateCap {
+    private static final Comparator<Pace> EARLIEST_FIRST = Comparator.comparingLong(pace -> pace.dueNanos);
     private final long intervalNanos;
     private final RateWheel wheel;
     private final RateWheel.Due owner;
@@ -94,7 +96,8 @@ final class RateCap {
         pace.held = frame;
         pace.dueNanos = due;
         if (holding == null) {
-            holding = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
+            // most capped clients watch a few batteries: start small
+            holding = new PriorityQueue<>(2, EARLIEST_FIRST);
         }
         holding.add(pace);
         if (due < calledAt) {

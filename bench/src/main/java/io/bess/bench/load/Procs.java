@@ -98,6 +98,20 @@ public final class Procs {
         return -1;
     }
 
+    /** The process's OS threads (virtual threads are not among them), from /proc/pid/status; -1 when it is gone. */
+    public static int threads(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // gone
+        }
+        return -1;
+    }
+
     /** utime + stime of a process in seconds (all threads), from /proc/pid/stat; CLK_TCK is 100 on Linux. */
     public static double cpuSeconds(long pid) {
         try {
