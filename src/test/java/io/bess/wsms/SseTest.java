@@ -166,6 +166,20 @@ class SseTest {
     }
 
     @Test
+    void aQuietStreamOutlivesHelidonsIdleConnectionTimeout() throws Exception {
+        // Helidon drops a connection that sent nothing for this long; an event stream's client never sends anything
+        ServiceFixture service = start(Map.of("server.idle-connection-timeout", "PT1S",
+                                              "server.idle-connection-period", "PT0.2S"));
+        redis.write(5, TestRedis.reading(System.currentTimeMillis(), 1));
+        SseTestClient sse = sse(service, "batteries=5", Map.of());
+        sse.next();
+        assertThat(sse.poll(Duration.ofSeconds(3))).as("nothing to send for three idle timeouts").isNull();
+        redis.write(5, TestRedis.reading(System.currentTimeMillis(), 2));
+        assertIsUpdate(sse.nextJson(), 5, 2);
+        assertThat(sse.isEnded()).isFalse();
+    }
+
+    @Test
     void oneConnectionLimitForBothTransportsCountedInTheSameMetricsByTransport() throws Exception {
         ServiceFixture service = start(Map.of("ws.max-connections", "2"));
         WsTestClient ws = WsTestClient.connect(service.ws(""));
