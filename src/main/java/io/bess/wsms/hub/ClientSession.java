@@ -108,13 +108,9 @@ public final class ClientSession {
         wake();
     }
 
-    /** The transport's name for metric labels ({@code ws}, {@code sse}). */
-    public String transportLabel() {
-        return framing.label();
-    }
-
     /**
-     * Answers a WebSocket ping; the pong goes out through the writer like every other frame, so frames never interleave.
+     * Answers a WebSocket ping; the pong goes out through the writer like every other frame, so frames never
+     * interleave.
      *
      * @param payload the ping's payload
      */

@@ -50,15 +50,6 @@ public final class UpgradeGate implements Filter {
          * @param transport {@code ws} or {@code sse}
          */
         void refused(String reason, String transport);
-
-        /**
-         * A WebSocket upgrade was refused.
-         *
-         * @param reason the error code
-         */
-        default void refused(String reason) {
-            refused(reason, "ws");
-        }
     }
 
     /**
