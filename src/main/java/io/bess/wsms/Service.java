@@ -135,6 +135,7 @@ public final class Service implements AutoCloseable {
                                                 housekeeping);
         watcher.start();
         stopOrder.push(watcher::stop);
+        hub.onUnknownWanted(watcher::pollSoon);
         SlowClientReaper reaper = new SlowClientReaper(hub, settings.ws().slowClientTimeout(), housekeeping);
         reaper.start();
         stopOrder.push(reaper::stop);

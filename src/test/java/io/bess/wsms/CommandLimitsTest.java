@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.bess.wsms.observe.PrometheusText;
 import io.bess.wsms.support.LiveService;
 import io.bess.wsms.support.TestRedis;
 import io.bess.wsms.support.WsTestClient;
@@ -152,7 +153,11 @@ class CommandLimitsTest {
             }
             List<String> codes = storm.drain().stream().map(WsTestClient::parse).filter(j -> j.containsKey("error"))
                     .map(j -> j.getJsonObject("error").getString("code")).distinct().toList();
-            assertThat(codes).contains("rate_limited");
+            // error frames queue at most 16 deep, so which of them reached the client depends on its reading
+            assertThat(codes).isNotEmpty().isSubsetOf("bad_request", "rate_limited");
+            // the server reads the storm's 340 frames at its own pace: most of them are refused
+            await().atMost(PATIENCE).until(
+                    () -> PrometheusText.scrape(LIVE.service()).value("wsms_commands_rate_limited_total") > 200);
             assertThat(storm.isClosed()).as("a storm of a moment is refused, not punished").isFalse();
             assertThat(LIVE.service().service().hub().sessions()).allSatisfy(
                     s -> assertThat(s.selection().ids()).hasSizeLessThanOrEqualTo(1024));

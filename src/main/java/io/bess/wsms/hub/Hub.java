@@ -27,6 +27,9 @@ public final class Hub {
     private Set<Integer> known = Set.of();
     /** The batteries last handed to the upstream subscriptions; guarded by the lock. */
     private Set<Integer> retained = Set.of();
+    /** A client wants a battery the hub does not know (yet); guarded by the lock. */
+    private boolean unknownWanted;
+    private final List<Runnable> onUnknownWanted = new CopyOnWriteArrayList<>();
 
     /**
      * Creates a hub.
@@ -195,6 +198,15 @@ public final class Hub {
         }
     }
 
+    /**
+     * Registers what to do when a client selects a battery the hub does not know: look at the fleet again soon.
+     *
+     * @param listener must not block (it runs under the hub's lock)
+     */
+    public void onUnknownWanted(Runnable listener) {
+        onUnknownWanted.add(listener);
+    }
+
     /** The fleet's battery ids, as last told. */
     public Set<Integer> knownBatteries() {
         synchronized (lock) {
@@ -251,6 +263,9 @@ public final class Hub {
                 list = new CopyOnWriteArrayList<>();
                 byBattery.put(battery, list);
                 grown = true;
+                if (!known.contains(battery)) {
+                    unknownWanted = true;
+                }
             }
             list.add(session);
         }
@@ -282,6 +297,12 @@ public final class Hub {
      * then arrives with the subscription's catch-up read). Called with the lock held.
      */
     private void reconcile() {
+        if (unknownWanted) {
+            // it may have just been added to the fleet: look now rather than at the next poll, so that a client of
+            // a new battery does not miss its first updates for up to a poll interval
+            unknownWanted = false;
+            onUnknownWanted.forEach(Runnable::run);
+        }
         Set<Integer> wanted;
         if (everyBattery.isEmpty()) {
             wanted = new HashSet<>();

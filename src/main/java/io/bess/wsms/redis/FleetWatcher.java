@@ -1,6 +1,7 @@
 package io.bess.wsms.redis;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.bess.wsms.hub.Hub;
 import io.bess.wsms.timer.Housekeeping;
@@ -20,6 +21,8 @@ public final class FleetWatcher {
     private final Duration longestPoll;
     private final Housekeeping housekeeping;
     private volatile Periodic loop;
+    private final AtomicBoolean pollAsked = new AtomicBoolean();
+    private volatile boolean stopped;
 
     /**
      * Creates the watcher.
@@ -45,14 +48,29 @@ public final class FleetWatcher {
         loop = housekeeping.every("fleet-watcher", interval, longestPoll, this::poll);
     }
 
+    /**
+     * Polls once more as soon as possible, on a virtual thread of its own; asks made while one is pending are the
+     * same poll, so a flood of clients selecting unknown ids costs one read at a time.
+     */
+    public void pollSoon() {
+        if (!stopped && pollAsked.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("fleet-watcher-now").start(() -> {
+                pollAsked.set(false);
+                poll();
+            });
+        }
+    }
+
     /** Stops polling. */
     public void stop() {
+        stopped = true;
         if (loop != null) {
             housekeeping.stop(loop);
         }
     }
 
-    private void poll() {
+    /** One poll; polls never overlap, so an older answer never replaces a newer one. */
+    private synchronized void poll() {
         try {
             hub.knownBatteries(store.batteryIds());
         } catch (JedisException | ReadFailedException e) {
