@@ -27,7 +27,8 @@ import io.helidon.metrics.api.Timer;
  * Prometheus histograms with a fixed, small set of buckets ({@link #BUCKETS}) and no client-side quantiles. What is
  * about clients (connected, refused, closed, frames sent, conflated and skipped, delivery delay) is labelled by
  * transport, {@code transport="ws"} or {@code "sse"}, both exported from the start: {@link #transport} gives each
- * endpoint its own view.
+ * endpoint its own view, and only those views count clients' frames and closes; as a {@link DeliveryMetrics} this
+ * class itself counts snapshot states, which belong to no transport.
  */
 public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, UpgradeGate.RefusalCounter,
                                              Housekeeping.Failures, AutoCloseable {
@@ -134,33 +135,10 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         return metrics;
     }
 
-    /** Counted as WebSocket clients', the transport that came first; endpoints use {@link #transport}. */
-    @Override
-    public void framesSent(int frames, long oldestSinceReceivedNanos) {
-        transports.get("ws").framesSent(frames, oldestSinceReceivedNanos);
-    }
-
     @Override
     public void snapshotStates(int fromMemory, int fromStore) {
         snapshotFromMemory.increment(fromMemory);
         snapshotFromRedis.increment(fromStore);
-    }
-
-    /** Counted as WebSocket clients', the transport that came first; endpoints use {@link #transport}. */
-    @Override
-    public void frameConflated() {
-        transports.get("ws").frameConflated();
-    }
-
-    @Override
-    public void commandRefused() {
-        commandsRefused.increment();
-    }
-
-    /** Counted as WebSocket clients', the transport that came first; endpoints use {@link #transport}. */
-    @Override
-    public void clientClosed(String reason) {
-        transports.get("ws").clientClosed(reason);
     }
 
     @Override
