@@ -86,24 +86,20 @@ public final class Procs {
 
     /** Resident set size in KB (VmRSS), or -1. */
     public static long rssKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // gone
-        }
-        return -1;
+        return statusNumber(pid, "VmRSS:");
     }
 
     /** The process's OS threads (virtual threads are not among them), from /proc/pid/status; -1 when it is gone. */
     public static int threads(long pid) {
+        return (int) statusNumber(pid, "Threads:");
+    }
+
+    /** The number on a line of /proc/pid/status; -1 when the process is gone. */
+    private static long statusNumber(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("Threads:")) {
-                    return Integer.parseInt(line.replaceAll("[^0-9]", ""));
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
         } catch (IOException | NumberFormatException e) {

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
  * first event is the snapshot (marks the connection ready); every later event is one update, as on {@link WsConn}.
  */
 final class SseConn extends Conn {
-    private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
     private static final int HEAD = 0;
     private static final int LINES = 1;
 
@@ -24,12 +23,7 @@ final class SseConn extends Conn {
     private int lineLength;
     private boolean dataLine;
     private boolean eventHasData;
-    // the event's "seq" member
-    private int seqMatch;
-    private boolean inDigits;
-    private boolean digitsSeen;
-    private boolean seqFound;
-    private long seqValue;
+    private final SeqScanner seq = new SeqScanner();
     long events;
 
     SseConn(String host, int port, String pathAndQuery, boolean stalled) {
@@ -55,8 +49,8 @@ final class SseConn extends Conn {
             if (lineLength++ == 0) {
                 dataLine = b == 'd';
             }
-            if (dataLine && !seqFound) {
-                scan(b);
+            if (dataLine && !seq.found()) {
+                seq.feed(b);
             }
         }
         in.position(limit);
@@ -88,47 +82,18 @@ final class SseConn extends Conn {
         dataLine = false;
     }
 
-    /** Finds {@code "seq":} then reads its digits (quotes and spaces before them are skipped). */
-    private void scan(byte b) {
-        if (inDigits) {
-            if (b >= '0' && b <= '9') {
-                seqValue = seqValue * 10 + (b - '0');
-                digitsSeen = true;
-            } else if (digitsSeen) {
-                seqFound = true;
-                inDigits = false;
-            } else if (b != ' ' && b != '"') {
-                inDigits = false; // not a number (the prepopulated -1)
-                seqMatch = 0;
-            }
-        } else if (b == SEQ[seqMatch]) {
-            if (++seqMatch == SEQ.length) {
-                inDigits = true;
-                digitsSeen = false;
-                seqMatch = 0;
-                seqValue = 0;
-            }
-        } else {
-            seqMatch = b == '"' ? 1 : 0;
-        }
-    }
-
     private void endEvent(long now) {
         events++;
-        boolean found = seqFound || inDigits && digitsSeen;
-        long seq = seqValue;
+        boolean found = seq.end();
+        long value = seq.value();
         eventHasData = false;
-        seqMatch = 0;
-        inDigits = false;
-        digitsSeen = false;
-        seqFound = false;
-        seqValue = 0;
+        seq.reset();
         if (events == 1) {
             markReady(now);
             return;
         }
         if (found) {
-            loop.record(this, seq, now);
+            loop.record(this, value, now);
         } else {
             loop.deliveredAll++;
             loop.unparsed++;
