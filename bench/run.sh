@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the end-to-end bench: bench/run.sh [scenario...]   (latency fanout many hot fleet saturate slow; default: all)
+# Runs the end-to-end bench: bench/run.sh [scenario...]   (latency fanout many capped hot fleet saturate slow; default: all)
 #      bench/run.sh chaos: faults between two instances (behind haproxy) and Redis under churn, on its own
 #      (CHAOS_MINUTES=10 CHAOS_CONNECTS=50 CHAOS_PERIOD=30 CHAOS_WINDOW=10)
-# Env: TARGETS=raw,peer,service[,image]  MEASURE=10 (seconds per window)  SERVICE_OPTS="-Xmx..." (service JVM options)
+# Env: TARGETS=raw,peer,service[,image][,sse]  MEASURE=10 (seconds per window)  SERVICE_OPTS="-Xmx..." (service JVM options)
+#      (sse: the service again, its clients reading GET /sse instead of /ws)
 #      SERVICE_IMAGE=path/to/jlink-image (adds target "image": the service from the image's bin/start)
 #      JAVA_HOME (JDK 21+, default Temurin 25)  PEER_DIR (where the Node peer gets npm-installed)
 set -euo pipefail
@@ -14,7 +15,7 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # SERVICE_IMAGE alone adds the jlink image as a fourth target beside the jar
 if [ -n "${SERVICE_IMAGE:-}" ]; then default_targets=raw,peer,service,image; else default_targets=raw,peer,service; fi
 targets="${TARGETS:-$default_targets}"
-scenarios="latency,fanout,many,hot,fleet,saturate,slow"
+scenarios="latency,fanout,many,capped,hot,fleet,saturate,slow"
 [ $# -gt 0 ] && scenarios="$(IFS=,; echo "$*")"
 # chaos (its own shape: two service instances behind haproxy, the fault proxy, churn) needs only the service
 if [ "$scenarios" = chaos ]; then
@@ -68,7 +69,7 @@ README_OPTS="-XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5"
 # SERVICE_JAR=path/to/jar (with its libs/ beside it) runs that jar instead, from SERVICE_DIR (default: its parent's parent).
 jar="${SERVICE_JAR:-$root/target/websocket-server-ms.jar}"
 service_dir="${SERVICE_DIR:-$(cd "$(dirname "$jar")/.." && pwd)}"
-if [[ ",$targets," == *",service,"* ]] && [ -z "${SKIP_SERVICE_BUILD:-}" ] && [ -z "${SERVICE_JAR:-}" ]; then
+if [[ ",$targets," == *",service,"* || ",$targets," == *",sse,"* ]] && [ -z "${SKIP_SERVICE_BUILD:-}" ] && [ -z "${SERVICE_JAR:-}" ]; then
   if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
     "$root/mvnw" -f "$root/pom.xml" -q package -DskipTests 2>&1 | grep -v '^WARNING' || true
   fi

@@ -17,6 +17,7 @@ import io.bess.wsms.hub.FrameEncoder;
 import io.bess.wsms.hub.Hub;
 import io.bess.wsms.hub.KeepaliveTicker;
 import io.bess.wsms.hub.LatestStates;
+import io.bess.wsms.hub.RateWheel;
 import io.bess.wsms.hub.SlowClientReaper;
 import io.bess.wsms.hub.Snapshots;
 import io.bess.wsms.hub.StaleWatch;
@@ -38,6 +39,7 @@ import io.bess.wsms.web.BatteryApi;
 import io.bess.wsms.web.GatedWsUpgrader;
 import io.bess.wsms.web.JsonErrorHandler;
 import io.bess.wsms.web.SocketGuard;
+import io.bess.wsms.web.SseRoutes;
 import io.bess.wsms.web.UpgradeGate;
 import io.bess.wsms.web.WebSocketRoutes;
 import io.helidon.config.Config;
@@ -127,7 +129,7 @@ public final class Service implements AutoCloseable {
         hub = new Hub(subscriptions, latest);
         FrameEncoder encoder = new FrameEncoder(settings.battery().staleAfter());
         StaleWatch staleWatch = new StaleWatch(hub, latest, store, encoder, redisWait, housekeeping);
-        metrics.watch(new ServiceMetrics.Gauges(hub::size, subscriptions::size, subscriptions::connected,
+        metrics.watch(new ServiceMetrics.Gauges(subscriptions::size, subscriptions::connected,
                                                 subscriptions::reconnects, staleWatch::staleCount,
                                                 subscriptions::owed));
         Snapshots snapshots = new Snapshots(latest, store, encoder, metrics);
@@ -139,8 +141,7 @@ public final class Service implements AutoCloseable {
         watcher.start();
         stopOrder.push(watcher::stop);
         hub.onUnknownWanted(watcher::pollSoon);
-        SlowClientReaper reaper = new SlowClientReaper(hub, metrics, settings.ws().slowClientTimeout(),
-                                                       housekeeping);
+        SlowClientReaper reaper = new SlowClientReaper(hub, settings.ws().slowClientTimeout(), housekeeping);
         reaper.start();
         stopOrder.push(reaper::stop);
         KeepaliveTicker keepalive = new KeepaliveTicker(hub, settings.ws().pingInterval(), housekeeping);
@@ -148,6 +149,8 @@ public final class Service implements AutoCloseable {
         stopOrder.push(keepalive::stop);
         staleWatch.start();
         stopOrder.push(staleWatch::stop);
+        RateWheel wheel = new RateWheel(housekeeping);
+        stopOrder.push(wheel::stop);
 
         gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics);
         stopOrder.push(SecretRedaction.install(SecretRedaction.HELIDON_REQUEST_LOGGERS));
@@ -190,11 +193,14 @@ public final class Service implements AutoCloseable {
                 .routing(http -> http
                         .addFilter(gate)
                         .register("/api/batteries", new BatteryApi(snapshots, encoder))
+                        .register(SseRoutes.create(hub, snapshots, metrics.transport("sse"), settings.ws(), gate,
+                                                   wheel))
                         .register("/", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
                                                                                   .location("web")
                                                                                   .welcome("index.html")
                                                                                   .build())))
-                .addRouting(WebSocketRoutes.create(hub, snapshots, metrics, settings.ws(), gate))
+                .addRouting(WebSocketRoutes.create(hub, snapshots, metrics.transport("ws"), settings.ws(), gate,
+                                                   wheel))
                 .build();
         built.start();
         if (!built.isRunning()) {
@@ -204,9 +210,9 @@ public final class Service implements AutoCloseable {
         }
         server = built;
         String tls = server.hasTls() ? "s" : "";
+        String http = "http" + tls + "://" + settings.server().host() + ":" + server.port();
         LOGGER.log(Level.INFO, "WebSocket at ws" + tls + "://" + settings.server().host() + ":" + server.port()
-                + "/ws, dashboard at http" + tls + "://" + settings.server().host() + ":" + server.port()
-                + "/, Redis at " + connector.where());
+                + "/ws, event stream at " + http + "/sse, dashboard at " + http + "/, Redis at " + connector.where());
 
         if (settings.simulator().runs(requested.redis().embedded())) {
             BatterySimulator simulator = new BatterySimulator(settings.simulator(), new RedisTelemetryWriter(connector));

@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * One connected client: its selection, its conflating outbox and its writer, the only code that writes to its
- * socket. The writer is a virtual thread that runs while the outbox has work and ends when it is empty, so an idle
- * client holds no thread; it still blocks on a peer that reads slowly, costing only its own thread and its own
- * bounded outbox.
+ * One connected client: its selection, its conflating outbox (with its rate cap, if it has one) and its writer, the
+ * only code that writes to its socket. The writer is a virtual thread that runs while the outbox has work and ends
+ * when it is empty, so an idle client holds no thread; it still blocks on a peer that reads slowly, costing only its
+ * own thread and its own bounded outbox. It encodes with its transport's {@link Framing} and does not know whether it
+ * feeds a WebSocket or an event stream.
  */
 public final class ClientSession {
     private static final System.Logger LOGGER = System.getLogger(ClientSession.class.getName());
@@ -20,10 +21,12 @@ public final class ClientSession {
     private static final ThreadFactory WRITERS = Thread.ofVirtual().name("ws-writer").factory();
 
     private final Transport transport;
+    private final Framing framing;
     private final Snapshots snapshots;
     private final FrameEncoder encoder;
     private final DeliveryMetrics metrics;
     private final long pingIntervalNanos;
+    private final RateWheel wheel;
     private final Outbox outbox = new Outbox();
     /** Per battery, what the client was last sent; touched by the writer only (one writer run at a time). */
     private final Map<Integer, SentState> lastSent = new HashMap<>(2);
@@ -42,10 +45,13 @@ public final class ClientSession {
      * @param snapshots    where snapshot frames are read from
      * @param metrics      delivery metrics
      * @param pingInterval how often to ping the client
+     * @param wheel        the timer of rate-capped clients
      */
     public ClientSession(Transport transport, Selection selection, Snapshots snapshots, DeliveryMetrics metrics,
-                         Duration pingInterval) {
+                         Duration pingInterval, RateWheel wheel) {
         this.transport = transport;
+        this.framing = transport.framing();
+        this.wheel = wheel;
         this.selection = selection;
         this.snapshots = snapshots;
         this.encoder = snapshots.encoder();
@@ -70,8 +76,26 @@ public final class ClientSession {
         OfferResult result = outbox.offer(frame);
         if (result == OfferResult.CONFLATED) {
             metrics.frameConflated();
+        } else if (result == OfferResult.SKIPPED) {
+            metrics.frameSkipped();
         }
         return result;
+    }
+
+    /**
+     * Sets the client's rate cap: at most this many states per second per battery, the newest kept, none held back
+     * longer than one interval; stale flags and snapshots are never held. States held by a previous cap leave now.
+     *
+     * @param statesPerSecond the cap, 0 for none (the default)
+     */
+    public void throttle(double statesPerSecond) {
+        if (statesPerSecond < 0 || Double.isNaN(statesPerSecond)) {
+            throw new IllegalArgumentException("a rate cap cannot be " + statesPerSecond);
+        }
+        RateCap cap = statesPerSecond == 0 ? null : new RateCap(statesPerSecond, wheel, this::releaseDue);
+        if (outbox.throttle(cap)) {
+            wake();
+        }
     }
 
     /**
@@ -80,12 +104,13 @@ public final class ClientSession {
      * @param json the error frame
      */
     public void notice(String json) {
-        outbox.notice(WireFormat.text(json));
+        outbox.notice(framing.text(json));
         wake();
     }
 
     /**
-     * Answers a ping; the pong goes out through the writer like every other frame, so frames never interleave.
+     * Answers a WebSocket ping; the pong goes out through the writer like every other frame, so frames never
+     * interleave.
      *
      * @param payload the ping's payload
      */
@@ -141,7 +166,7 @@ public final class ClientSession {
         return started == 0 ? 0 : nowNanos - started;
     }
 
-    /** Number of battery states waiting for the writer (bounded by the selection's size). */
+    /** Number of battery states waiting for the writer, held back by a rate cap included (bounded by the selection). */
     public int pending() {
         return outbox.pendingUpdates();
     }
@@ -165,6 +190,18 @@ public final class ClientSession {
     void start(Runnable whenEnded) {
         this.onEnd = whenEnded;
         wake();
+    }
+
+    /** What the session reports to; the reaper counts its closes here, under the client's transport. */
+    DeliveryMetrics metrics() {
+        return metrics;
+    }
+
+    /** The rate wheel's call: held states whose time has come go to the writer. */
+    private void releaseDue(long nowNanos) {
+        if (outbox.releaseDue(nowNanos)) {
+            wake();
+        }
     }
 
     /** Runs a writer when there is work and none runs. */
@@ -248,7 +285,7 @@ public final class ClientSession {
             return false;
         }
         long now = System.currentTimeMillis();
-        out.add(WireFormat.text(encoder.snapshot(states, now)));
+        out.add(framing.text(encoder.snapshot(states, now)));
         // a snapshot is authoritative: later frames are compared with what it showed
         for (EncodedState state : states) {
             sent(state.battery(), state.deviceTimestamp(), Frame.orderHash(state, encoder.isStale(state, now)));
@@ -264,7 +301,7 @@ public final class ClientSession {
         if (last != null && last.supersedes(frame)) {
             return false;
         }
-        out.add(frame.wire());
+        out.add(framing.update(frame));
         sent(frame.battery(), frame.deviceTimestamp(), frame.orderHash());
         return true;
     }
@@ -304,12 +341,12 @@ public final class ClientSession {
     }
 
     private void addPing(WireBatch out) {
-        if (System.nanoTime() - lastHeardNanos > 2 * pingIntervalNanos) {
+        if (framing.keepaliveAnswered() && System.nanoTime() - lastHeardNanos > 2 * pingIntervalNanos) {
             metrics.clientClosed("keepalive");
             outbox.close(1008, "no answer to pings");
             return;
         }
-        out.add(WireFormat.ping());
+        out.add(framing.keepalive());
     }
 
     private void flush(WireBatch out) {

@@ -29,6 +29,18 @@ public interface DeliveryMetrics {
     default void frameConflated() {
     }
 
+    /** A state held back by a client's rate cap was replaced by a newer one: the older one is skipped. */
+    default void frameSkipped() {
+    }
+
+    /** A client was registered with the hub (it counts as connected until it is unregistered). */
+    default void clientConnected() {
+    }
+
+    /** A client was unregistered from the hub. */
+    default void clientDisconnected() {
+    }
+
     /** A client's command was refused: it sent more than its rate limit allows. */
     default void commandRefused() {
     }

@@ -1,19 +1,80 @@
 package io.bess.wsms.hub;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
- * One encoded update of one battery, shared by every client that receives it.
- *
- * @param state         the battery's state
- * @param stale         whether the frame flags the battery as stale (its state is older than the stale time)
- * @param wire          the complete WebSocket frame, encoded once and written as is to every recipient; never
- *                      modified
- * @param receivedNanos {@link System#nanoTime()} when the publish was received, for the delivery-delay metric
+ * One encoded update of one battery, shared by every client that receives it: as a WebSocket frame (encoded once
+ * when the update is read) and, for clients of the event stream, as a Server-Sent Event (encoded from the same
+ * bytes the first time an SSE client needs it, then shared by all of them).
  */
-public record Frame(EncodedState state, boolean stale, byte[] wire, long receivedNanos) {
+public final class Frame {
     /** Marks a state whose device timestamp is missing or not an integer: it cannot be ordered. */
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+
+    private final EncodedState state;
+    private final boolean stale;
+    private final byte[] wire;
+    private final long receivedNanos;
+    /**
+     * The SSE event, made on first use. Volatile: a racing second encoder makes an equal array, and the reference
+     * must not be seen before the bytes it points to.
+     */
+    private volatile byte[] sse;
+
+    /**
+     * Creates a frame.
+     *
+     * @param state         the battery's state
+     * @param stale         whether the frame flags the battery as stale (its state is older than the stale time)
+     * @param wire          the complete WebSocket text frame, encoded once and written as is to every recipient;
+     *                      never modified
+     * @param receivedNanos {@link System#nanoTime()} when the publish was received, for the delivery-delay metric
+     *                      and the rate cap
+     */
+    public Frame(EncodedState state, boolean stale, byte[] wire, long receivedNanos) {
+        this.state = Objects.requireNonNull(state);
+        this.stale = stale;
+        this.wire = Objects.requireNonNull(wire);
+        this.receivedNanos = receivedNanos;
+    }
+
+    /** The battery's state. */
+    public EncodedState state() {
+        return state;
+    }
+
+    /** Whether the frame flags the battery as stale. */
+    public boolean stale() {
+        return stale;
+    }
+
+    /** The complete WebSocket frame; never modified. */
+    public byte[] wire() {
+        return wire;
+    }
+
+    /** {@link System#nanoTime()} when the publish was received. */
+    public long receivedNanos() {
+        return receivedNanos;
+    }
+
+    /**
+     * The same frame as one Server-Sent Event ({@code data: <json>} and a blank line): made from the WebSocket
+     * frame's payload the first time it is asked for, then shared by every SSE client. A frame no SSE client
+     * receives never pays for it.
+     *
+     * @return the event's bytes; never modified
+     */
+    public byte[] sse() {
+        byte[] event = sse;
+        if (event == null) {
+            int header = payloadOffset();
+            event = SseFormat.data(wire, header, wire.length - header);
+            sse = event;
+        }
+        return event;
+    }
 
     /** Battery id. */
     public int battery() {
@@ -63,8 +124,18 @@ public record Frame(EncodedState state, boolean stale, byte[] wire, long receive
 
     /** The frame's text, decoded from its wire bytes (for logs and tests). */
     public String text() {
-        int length = wire[1] & 0x7f;
-        int header = length < 126 ? 2 : length == 126 ? 4 : 10;
+        int header = payloadOffset();
         return new String(wire, header, wire.length - header, StandardCharsets.UTF_8);
+    }
+
+    /** Where the payload starts: server frames are unmasked, with 2, 4 or 10 header bytes. */
+    private int payloadOffset() {
+        int length = wire[1] & 0x7f;
+        return length < 126 ? 2 : length == 126 ? 4 : 10;
+    }
+
+    @Override
+    public String toString() {
+        return "Frame[battery=" + battery() + ", timestamp=" + deviceTimestamp() + ", stale=" + stale + "]";
     }
 }

@@ -100,7 +100,9 @@ public final class Hub {
      */
     public void register(ClientSession session) {
         synchronized (lock) {
-            sessions.add(session);
+            if (sessions.add(session)) {
+                session.metrics().clientConnected();
+            }
             if (index(session, session.selection())) {
                 reconcile();
             }
@@ -118,6 +120,7 @@ public final class Hub {
             if (!sessions.remove(session)) {
                 return;
             }
+            session.metrics().clientDisconnected();
             if (unindex(session, session.selection())) {
                 reconcile();
             }

@@ -8,6 +8,10 @@ public enum OfferResult {
     CONFLATED,
     /** Older than the state already queued for its battery (another publisher got there first): dropped. */
     OUTDATED,
+    /** Held back by the client's rate cap until its battery's interval has passed (a newer state may replace it). */
+    HELD,
+    /** Replaced a state the rate cap was holding back: the older one is skipped, as the cap asks. */
+    SKIPPED,
     /** The session is closing; the frame was not queued. */
     CLOSED
 }

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A client's pending work, bounded by its number of batteries: at most one state per battery (a newer state
  * replaces a queued older one: conflation; an older one never replaces a newer one), at most one snapshot request,
- * a ping flag and a few notices (error frames and pongs). It also decides when the client's writer runs: offers
+ * a ping flag and a few notices (error frames and pongs); with a rate cap, also at most one state per battery held
+ * back until it may leave ({@link RateCap}). It also decides when the client's writer runs: offers
  * never block and never throw, and a writer is claimed only when there is work and none is running, so a client
  * with nothing to send has no thread.
  */
@@ -22,6 +23,8 @@ final class Outbox {
     private SnapshotRequest snapshot;
     private CloseRequest close;
     private boolean pingDue;
+    /** The client's rate cap; null (no cost at all) for a client without one. */
+    private RateCap cap;
     private boolean writerRunning;
     private boolean ended;
 
@@ -50,6 +53,11 @@ final class Outbox {
         if (close != null || ended) {
             return OfferResult.CLOSED;
         }
+        return cap == null ? queue(frame) : cap.offer(frame, System.nanoTime(), this);
+    }
+
+    /** Puts a state in the queue the writer drains, by the one ordering rule; with the lock held. */
+    synchronized OfferResult queue(Frame frame) {
         Frame queued = updates.get(frame.battery());
         if (queued == null) {
             updates.put(frame.battery(), frame);
@@ -62,6 +70,44 @@ final class Outbox {
         }
         updates.put(frame.battery(), frame);
         return OfferResult.CONFLATED;
+    }
+
+    /** Whether {@link #queue} would take the frame: no newer state of its battery is queued. */
+    synchronized boolean wouldQueue(Frame frame) {
+        Frame queued = updates.get(frame.battery());
+        return queued == null || frame.replaces(queued);
+    }
+
+    /**
+     * Sets, changes or removes the rate cap. States the old cap held back leave now; the new one counts each
+     * battery's interval from when its last state left.
+     *
+     * @param next the new cap, null for none
+     * @return whether states were queued (the writer has work)
+     */
+    synchronized boolean throttle(RateCap next) {
+        if (ended) {
+            return false;
+        }
+        boolean queued = false;
+        if (cap != null) {
+            queued = cap.releaseAll(this);
+            if (next != null) {
+                next.continueFrom(cap);
+            }
+        }
+        cap = next;
+        return queued;
+    }
+
+    /**
+     * The rate wheel's call: queues the held states whose time has come.
+     *
+     * @param nowNanos {@link System#nanoTime()}
+     * @return whether states were queued (the writer has work)
+     */
+    synchronized boolean releaseDue(long nowNanos) {
+        return cap != null && !ended && close == null && cap.releaseDue(nowNanos, this);
     }
 
     /** Queues a control or error frame (wire bytes); false when dropped. */
@@ -91,6 +137,9 @@ final class Outbox {
     /** Forgets the queued states, and the pending snapshot, of batteries the client no longer wants. */
     synchronized void discardUnwanted(Selection wanted) {
         updates.keySet().removeIf(battery -> !wanted.includes(battery));
+        if (cap != null) {
+            cap.forget(wanted);
+        }
         if (snapshot != null) {
             snapshot = snapshot.within(wanted);
         }
@@ -103,8 +152,9 @@ final class Outbox {
         }
     }
 
+    /** States waiting to be sent: queued, and held back by the rate cap (at most two per battery). */
     synchronized int pendingUpdates() {
-        return updates.size();
+        return updates.size() + (cap == null ? 0 : cap.held());
     }
 
     /**
@@ -157,6 +207,7 @@ final class Outbox {
         updates.clear();
         notices = null;
         snapshot = null;
+        cap = null;
     }
 
     private boolean idle() {

@@ -9,7 +9,8 @@ import io.bess.wsms.timer.Housekeeping;
 import io.bess.wsms.timer.Periodic;
 
 /**
- * Closes clients whose writer has made no progress for the configured time. The close frame (1008) is queued
+ * Closes clients whose writer has made no progress for the configured time (counted in each client's own metrics,
+ * under its transport). The close frame (1008) is queued
  * first, in case the peer reads again; when the writer is still stuck after a short grace, the connection is
  * dropped, since a peer that reads nothing cannot receive a close frame either. Also removes clients whose
  * connection ended without a close frame (the server learns of that from no callback): without this they would stay
@@ -19,7 +20,6 @@ public final class SlowClientReaper {
     private static final System.Logger LOGGER = System.getLogger(SlowClientReaper.class.getName());
 
     private final Hub hub;
-    private final DeliveryMetrics metrics;
     private final long timeoutNanos;
     private final long graceNanos;
     private final Duration period;
@@ -31,14 +31,12 @@ public final class SlowClientReaper {
      * Creates the reaper.
      *
      * @param hub     the clients
-     * @param metrics where closes are counted
      * @param timeout      how long a writer may be stuck
      * @param housekeeping runs the checks
      */
-    public SlowClientReaper(Hub hub, DeliveryMetrics metrics, Duration timeout, Housekeeping housekeeping) {
+    public SlowClientReaper(Hub hub, Duration timeout, Housekeeping housekeeping) {
         this.hub = hub;
         this.housekeeping = housekeeping;
-        this.metrics = metrics;
         this.timeoutNanos = timeout.toNanos();
         this.graceNanos = Math.min(timeout.toNanos(), Duration.ofSeconds(2).toNanos());
         this.period = Duration.ofNanos(Math.max(Duration.ofMillis(50).toNanos(),
@@ -91,7 +89,7 @@ public final class SlowClientReaper {
                 }
             } else if (stalled > timeoutNanos) {
                 closing.put(session, nowNanos);
-                metrics.clientClosed("slow");
+                session.metrics().clientClosed("slow");
                 LOGGER.log(Level.INFO, () -> session + " made no progress for "
                         + Duration.ofNanos(stalled).toSeconds() + " s: closing it (1008)");
                 session.close(1008, "slow client: no progress");

@@ -7,15 +7,25 @@ package io.bess.wsms.hub;
  */
 public interface Transport {
     /**
-     * Writes complete WebSocket frames (one or many) in one socket write; blocks while the peer's window is full.
+     * How this transport's messages are put on the wire; the writer encodes with it and never asks which transport
+     * it feeds.
      *
-     * @param frames frame bytes as {@link WireFormat} makes them; not modified
+     * @return WebSocket frames unless the transport says otherwise
+     */
+    default Framing framing() {
+        return Framing.WEBSOCKET;
+    }
+
+    /**
+     * Writes complete messages (one or many) in one socket write; blocks while the peer's window is full.
+     *
+     * @param frames message bytes as the transport's {@link #framing()} makes them; not modified
      * @throws TransportException when the connection is gone
      */
     void write(byte[] frames);
 
     /**
-     * Sends a close frame.
+     * Ends the connection politely: a close frame, or the end of an event stream.
      *
      * @param code   WebSocket close code
      * @param reason short reason

@@ -3,7 +3,9 @@ package io.bess.wsms.observe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.bess.wsms.hub.DeliveryMetrics;
@@ -22,7 +24,11 @@ import io.helidon.metrics.api.Timer;
 /**
  * The service's meters, exported in Prometheus text at {@code /observe/metrics}. Names follow Prometheus
  * conventions once exported: counters end in {@code _total}, durations are in seconds. The two timers are
- * Prometheus histograms with a fixed, small set of buckets ({@link #BUCKETS}) and no client-side quantiles.
+ * Prometheus histograms with a fixed, small set of buckets ({@link #BUCKETS}) and no client-side quantiles. What is
+ * about clients (connected, refused, closed, frames sent, conflated and skipped, delivery delay) is labelled by
+ * transport, {@code transport="ws"} or {@code "sse"}, both exported from the start: {@link #transport} gives each
+ * endpoint its own view, and only those views count clients' frames and closes; as a {@link DeliveryMetrics} this
+ * class itself counts snapshot states, which belong to no transport.
  */
 public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, UpgradeGate.RefusalCounter,
                                              Housekeeping.Failures, AutoCloseable {
@@ -37,37 +43,44 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         Duration.ofSeconds(5)};
     /** Refusal reasons ({@link UpgradeGate}'s and the socket guard's), exported at 0 before the first refusal. */
     private static final List<String> REFUSAL_REASONS = List.of("bad_request", "unauthorized", "origin_not_allowed",
-                                                                "too_many_connections", "redis_unavailable",
-                                                                "too_many_connections_from_address",
-                                                                "request_header_timeout", "proxy_header_not_trusted",
-                                                                "bad_proxy_header");
-    /** Reasons the server closes clients for, exported at 0 before the first close. */
-    private static final List<String> CLOSE_REASONS = List.of("slow", "keepalive", "message_too_big",
-                                                              "binary_frame", "too_many_commands");
+                                                                "too_many_connections", "redis_unavailable");
+    /**
+     * Refusals at the socket ({@code SocketGuard}), before a request names an endpoint: counted under the transport
+     * {@value #SOCKET}.
+     */
+    private static final List<String> SOCKET_REFUSAL_REASONS = List.of("too_many_connections_from_address",
+                                                                       "request_header_timeout",
+                                                                       "proxy_header_not_trusted", "bad_proxy_header");
+    /** The transport label of connections refused at the socket. */
+    private static final String SOCKET = "tcp";
+    /** The transports clients connect by ({@code Framing} labels), exported at 0 before the first client. */
+    private static final List<String> TRANSPORTS = List.of("ws", "sse");
+    /** Reasons the server closes clients for, by transport, exported at 0 before the first close. */
+    private static final Map<String, List<String>> CLOSE_REASONS = Map.of(
+            "ws", List.of("slow", "keepalive", "message_too_big", "binary_frame", "too_many_commands"),
+            // an event stream's client sends nothing: only a stalled reader is closed
+            "sse", List.of("slow"));
 
     private final MeterRegistry registry;
     private final List<Meter> created = new ArrayList<>();
-    private final Counter framesSent;
-    private final Counter framesConflated;
     private final Counter redisMessages;
     private final Counter commandsRefused;
     private final Counter snapshotFromMemory;
     private final Counter snapshotFromRedis;
-    private final Timer deliveryDelay;
     private final Timer pipelineLatency;
+    private final Map<String, TransportMetrics> transports;
     private volatile Supplier<Long> redisReconnects = () -> 0L;
 
     /**
      * What the service's components report by themselves, read when metrics are scraped.
      *
-     * @param connectedClients      clients connected now
      * @param subscribedChannels    Redis channels subscribed now
      * @param subscriberConnections Redis pub/sub connections holding a subscription now
      * @param redisReconnects       subscriber reconnects so far
      * @param staleBatteries        stale batteries among all known ones
      * @param batteriesOwed         batteries whose read failed and that are still to be read
      */
-    public record Gauges(Supplier<Integer> connectedClients, Supplier<Integer> subscribedChannels,
+    public record Gauges(Supplier<Integer> subscribedChannels,
                          Supplier<Integer> subscriberConnections, Supplier<Long> redisReconnects,
                          Supplier<Integer> staleBatteries, Supplier<Integer> batteriesOwed) {
     }
@@ -78,15 +91,11 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
      */
     public ServiceMetrics() {
         this.registry = Metrics.globalRegistry();
-        framesSent = counter("frames.sent", "Frames written to clients");
-        framesConflated = counter("frames.conflated", "Queued states replaced by newer ones before a slow client"
-                + " read them");
         redisMessages = counter("redis.messages", "Publishes received from Redis");
         commandsRefused = counter("commands.rate_limited", "Client commands refused with rate_limited (over"
                 + " ws.max-commands-per-second)");
-        deliveryDelay = timer("delivery.delay", "From receiving a Redis publish to writing the frame to a client");
         pipelineLatency = timer("pipeline.latency", "The pipeline's latency_ms: server receipt minus device"
-                + " timestamp");
+                + " timestamp", List.of());
         snapshotFromMemory = remember(registry.getOrCreate(
                 Counter.builder(PREFIX + "snapshot.states").description(SNAPSHOT_STATES)
                         .tags(List.of(Tag.create("source", "cache")))));
@@ -97,8 +106,12 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         remember(registry.getOrCreate(FunctionalCounter.builder(PREFIX + "redis.reconnects", this,
                                                                 m -> m.redisReconnects.get())
                                               .description("Redis subscriber reconnections after a lost connection")));
-        REFUSAL_REASONS.forEach(reason -> reasonCounter("upgrades.refused", reason));
-        CLOSE_REASONS.forEach(reason -> reasonCounter("clients.closed", reason));
+        transports = Map.of("ws", new TransportMetrics("ws"), "sse", new TransportMetrics("sse"));
+        SOCKET_REFUSAL_REASONS.forEach(reason -> reasonCounter("upgrades.refused", reason, SOCKET));
+        for (String transport : TRANSPORTS) {
+            REFUSAL_REASONS.forEach(reason -> reasonCounter("upgrades.refused", reason, transport));
+            CLOSE_REASONS.get(transport).forEach(reason -> reasonCounter("clients.closed", reason, transport));
+        }
         READ_FAILURE_REASONS.forEach(this::readFailureCounter);
     }
 
@@ -109,7 +122,6 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
      */
     public void watch(Gauges gauges) {
         this.redisReconnects = gauges.redisReconnects();
-        gauge("clients.connected", "Connected WebSocket clients", gauges.connectedClients());
         gauge("redis.channels.subscribed", "Redis channels subscribed", gauges.subscribedChannels());
         gauge("redis.subscriber.connections", "Redis pub/sub connections holding a subscription",
               gauges.subscriberConnections());
@@ -119,31 +131,24 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
                 + " again with backoff and sent as soon as Redis answers)", gauges.batteriesOwed());
     }
 
-    @Override
-    public void framesSent(int frames, long oldestSinceReceivedNanos) {
-        framesSent.increment(frames);
-        deliveryDelay.record(oldestSinceReceivedNanos, TimeUnit.NANOSECONDS);
+    /**
+     * The meters of the clients of one transport, for its endpoint to hand to its sessions.
+     *
+     * @param label {@code ws} or {@code sse}
+     * @return their metrics
+     */
+    public DeliveryMetrics transport(String label) {
+        TransportMetrics metrics = transports.get(label);
+        if (metrics == null) {
+            throw new IllegalArgumentException("no transport '" + label + "'; transports: " + TRANSPORTS);
+        }
+        return metrics;
     }
 
     @Override
     public void snapshotStates(int fromMemory, int fromStore) {
         snapshotFromMemory.increment(fromMemory);
         snapshotFromRedis.increment(fromStore);
-    }
-
-    @Override
-    public void frameConflated() {
-        framesConflated.increment();
-    }
-
-    @Override
-    public void commandRefused() {
-        commandsRefused.increment();
-    }
-
-    @Override
-    public void clientClosed(String reason) {
-        reasonCounter("clients.closed", reason).increment();
     }
 
     @Override
@@ -170,8 +175,8 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     }
 
     @Override
-    public void refused(String reason) {
-        reasonCounter("upgrades.refused", reason).increment();
+    public void refused(String reason, String transport) {
+        reasonCounter("upgrades.refused", reason, transport).increment();
     }
 
     /** Removes this instance's meters, so that another instance in the same JVM (tests) starts clean. */
@@ -187,12 +192,18 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         return remember(registry.getOrCreate(Counter.builder(PREFIX + name).description(description)));
     }
 
-    private Counter reasonCounter(String name, String reason) {
-        String description = name.equals("clients.closed") ? "Clients closed by the server, by reason"
-                : "WebSocket upgrades refused, by reason";
+    private Counter reasonCounter(String name, String reason, String transport) {
+        String description = name.equals("clients.closed") ? "Clients closed by the server, by reason and transport"
+                : "Connections refused (WebSocket upgrades, event streams), by reason and transport";
         return remember(registry.getOrCreate(Counter.builder(PREFIX + name)
                                                      .description(description)
-                                                     .tags(List.of(Tag.create("reason", reason)))));
+                                                     .tags(List.of(Tag.create("reason", reason),
+                                                                   Tag.create("transport", transport)))));
+    }
+
+    private Counter transportCounter(String name, String description, String transport) {
+        return remember(registry.getOrCreate(Counter.builder(PREFIX + name).description(description)
+                                                     .tags(List.of(Tag.create("transport", transport)))));
     }
 
     private Counter readFailureCounter(String reason) {
@@ -204,11 +215,12 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
                                                      .tags(List.of(Tag.create("reason", reason)))));
     }
 
-    private Timer timer(String name, String description) {
+    private Timer timer(String name, String description, List<Tag> tags) {
         // percentiles(none): Helidon adds six client-side quantiles by default, which Prometheus cannot
         // aggregate and which would sit inside the histogram family
         return remember(registry.getOrCreate(Timer.builder(PREFIX + name)
                                                      .description(description)
+                                                     .tags(tags)
                                                      .percentiles(new double[0])
                                                      .publishPercentileHistogram(false)
                                                      .buckets(BUCKETS)));
@@ -225,5 +237,72 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
             }
         }
         return meter;
+    }
+
+    /** The meters of one transport's clients, with {@code transport="..."} on each. */
+    private final class TransportMetrics implements DeliveryMetrics {
+        private final String transport;
+        private final Counter framesSent;
+        private final Counter framesConflated;
+        private final Counter framesSkipped;
+        private final Timer deliveryDelay;
+        private final AtomicInteger connected = new AtomicInteger();
+
+        TransportMetrics(String transport) {
+            this.transport = transport;
+            framesSent = transportCounter("frames.sent", "Frames written to clients", transport);
+            framesConflated = transportCounter("frames.conflated", "Queued states replaced by newer ones before a"
+                    + " slow client read them", transport);
+            framesSkipped = transportCounter("frames.skipped", "States a client's rate cap (max_rate) held back and"
+                    + " a newer state replaced before they could leave", transport);
+            deliveryDelay = timer("delivery.delay", "From receiving a Redis publish to writing the frame to a client"
+                    + " (for a rate-capped client, the time its cap held the frame back included)",
+                                  List.of(Tag.create("transport", transport)));
+            // a gauge holds its state object weakly: this one lives as long as the service's metrics
+            remember(registry.getOrCreate(Gauge.builder(PREFIX + "clients.connected", connected, AtomicInteger::get)
+                                                  .description("Connected clients, by transport")
+                                                  .tags(List.of(Tag.create("transport", transport)))));
+        }
+
+        @Override
+        public void framesSent(int frames, long oldestSinceReceivedNanos) {
+            framesSent.increment(frames);
+            deliveryDelay.record(oldestSinceReceivedNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void snapshotStates(int fromMemory, int fromStore) {
+            ServiceMetrics.this.snapshotStates(fromMemory, fromStore);
+        }
+
+        @Override
+        public void frameConflated() {
+            framesConflated.increment();
+        }
+
+        @Override
+        public void frameSkipped() {
+            framesSkipped.increment();
+        }
+
+        @Override
+        public void clientConnected() {
+            connected.incrementAndGet();
+        }
+
+        @Override
+        public void clientDisconnected() {
+            connected.decrementAndGet();
+        }
+
+        @Override
+        public void commandRefused() {
+            commandsRefused.increment();
+        }
+
+        @Override
+        public void clientClosed(String reason) {
+            reasonCounter("clients.closed", reason, transport).increment();
+        }
     }
 }

@@ -12,7 +12,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
-/** A text command from a client: subscribe, unsubscribe or snapshot. */
+/** A text command from a client: subscribe, unsubscribe, snapshot or throttle. */
 sealed interface ClientCommand {
     /**
      * Adds batteries; answered with a snapshot of them.
@@ -32,6 +32,14 @@ sealed interface ClientCommand {
 
     /** Asks for a snapshot of the whole selection. */
     record Snapshot() implements ClientCommand {
+    }
+
+    /**
+     * Sets, changes or removes the client's rate cap.
+     *
+     * @param maxRate most states per second per battery, {@link MaxRate#NONE} for no cap
+     */
+    record Throttle(double maxRate) implements ClientCommand {
     }
 
     /**
@@ -66,6 +74,7 @@ sealed interface ClientCommand {
             case "subscribe" -> new Subscribe(batteries(object, maxBatteries));
             case "unsubscribe" -> new Unsubscribe(batteries(object, maxBatteries));
             case "snapshot" -> new Snapshot();
+            case "throttle" -> new Throttle(MaxRate.fromJson(object.get("max_rate")));
             default -> throw new BadRequestException(usage("unknown action '" + BatteryIds.shorten(name) + "'"));
         };
     }
@@ -95,6 +104,7 @@ sealed interface ClientCommand {
 
     private static String usage(String problem) {
         return problem + "; send {\"action\":\"subscribe\",\"batteries\":[1,2]},"
-                + " {\"action\":\"unsubscribe\",\"batteries\":[1]} or {\"action\":\"snapshot\"}.";
+                + " {\"action\":\"unsubscribe\",\"batteries\":[1]}, {\"action\":\"snapshot\"} or"
+                + " {\"action\":\"throttle\",\"max_rate\":0.5}.";
     }
 }

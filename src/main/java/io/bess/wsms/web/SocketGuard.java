@@ -131,8 +131,9 @@ public final class SocketGuard implements AutoCloseable {
         return maxPerAddress > 0 && rank > maxPerAddress;
     }
 
+    /** A connection refused at the socket, before its request named an endpoint (transport {@code tcp}). */
     void refused(String reason) {
-        refusals.refused(reason);
+        refusals.refused(reason, "tcp");
     }
 
     void watch(GuardedConnection connection) {

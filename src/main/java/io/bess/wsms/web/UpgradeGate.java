@@ -3,7 +3,6 @@ package io.bess.wsms.web;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -17,15 +16,20 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 
 /**
- * Decides, before a WebSocket upgrade, whether it may proceed, and refuses it with the fitting status and the
- * protocol's JSON error body: 401 bad or missing token, 403 origin not allowed, 503 at the connection limit or
- * while Redis is unreachable, 400 malformed battery selection. Other requests pass through untouched.
+ * Decides, before a WebSocket upgrade or an event stream ({@code /sse}) starts, whether it may proceed, and refuses
+ * it with the fitting status and the protocol's JSON error body: 401 bad or missing token, 403 origin not allowed,
+ * 503 at the connection limit (one limit for both transports) or while Redis is unreachable, 400 malformed battery
+ * selection or rate cap. Refusals are counted by reason and transport. Other requests pass through untouched.
  */
 public final class UpgradeGate implements Filter {
     /** The WebSocket endpoint's path. */
     public static final String PATH = "/ws";
+    /** The event stream's path. */
+    public static final String SSE_PATH = "/sse";
     /** The REST API's paths, guarded by the same token. */
     static final String API_PREFIX = "/api/";
 
@@ -36,15 +40,16 @@ public final class UpgradeGate implements Filter {
     private final byte[] tokenDigest;
     private volatile boolean accepting = true;
 
-    /** Counts refused upgrades by reason, for metrics. */
+    /** Counts refused connections by reason and transport, for metrics. */
     @FunctionalInterface
     public interface RefusalCounter {
         /**
-         * An upgrade was refused.
+         * A connection was refused.
          *
-         * @param reason the error code
+         * @param reason    the error code
+         * @param transport {@code ws} or {@code sse}
          */
-        void refused(String reason);
+        void refused(String reason, String transport);
     }
 
     /**
@@ -78,7 +83,7 @@ public final class UpgradeGate implements Filter {
         }
         Optional<ApiError> refusal = check(req);
         if (refusal.isPresent()) {
-            refusals.refused(refusal.get().code());
+            refusals.refused(refusal.get().code(), "ws");
             refusal.get().send(res);
             return;
         }
@@ -96,6 +101,23 @@ public final class UpgradeGate implements Filter {
      */
     Optional<ApiError> refusal(Headers headers, UriQuery query) {
         return check(headers, query);
+    }
+
+    /**
+     * Whether an event stream may start, checked by {@link SseEndpoint} itself right before it registers the client
+     * (so that the connection limit is checked as late as it can be); a refusal is answered and counted here.
+     *
+     * @param req the {@code GET /sse} request
+     * @param res its response, sent when refused
+     * @return true when refused
+     */
+    boolean refuseStream(ServerRequest req, ServerResponse res) {
+        Optional<ApiError> refusal = check(req.headers(), req.query());
+        refusal.ifPresent(error -> {
+            refusals.refused(error.code(), "sse");
+            error.send(res);
+        });
+        return refusal.isPresent();
     }
 
     private Optional<ApiError> check(RoutingRequest req) {
@@ -133,7 +155,7 @@ public final class UpgradeGate implements Filter {
                                                             + " try again shortly."));
         }
         try {
-            BatteryIds.fromQuery(query.all("batteries", List::of), settings.maxBatteriesPerClient());
+            ClientQuery.parse(query, settings.maxBatteriesPerClient());
         } catch (BadRequestException e) {
             return Optional.of(ApiError.badRequest(e.getMessage()));
         }

@@ -3,6 +3,7 @@ package io.bess.wsms.web;
 import io.bess.wsms.config.WsSettings;
 import io.bess.wsms.hub.DeliveryMetrics;
 import io.bess.wsms.hub.Hub;
+import io.bess.wsms.hub.RateWheel;
 import io.bess.wsms.hub.Snapshots;
 import io.helidon.webserver.websocket.WsRouting;
 
@@ -19,11 +20,12 @@ public final class WebSocketRoutes {
      * @param metrics   delivery metrics
      * @param settings  WebSocket rules
      * @param gate      decides whether an upgrade may proceed
+     * @param wheel     the timer of rate-capped clients
      * @return the routing builder
      */
     public static WsRouting.Builder create(Hub hub, Snapshots snapshots, DeliveryMetrics metrics, WsSettings settings,
-                                           UpgradeGate gate) {
+                                           UpgradeGate gate, RateWheel wheel) {
         return WsRouting.builder()
-                .endpoint(UpgradeGate.PATH, () -> new WsEndpoint(hub, snapshots, metrics, settings, gate));
+                .endpoint(UpgradeGate.PATH, () -> new WsEndpoint(hub, snapshots, metrics, settings, gate, wheel));
     }
 }

@@ -1,6 +1,5 @@
 package io.bess.wsms.web;
 
-import java.util.List;
 import java.util.Optional;
 
 import io.bess.wsms.config.WsSettings;
@@ -8,6 +7,7 @@ import io.bess.wsms.hub.ClientSession;
 import io.bess.wsms.hub.DeliveryMetrics;
 import io.bess.wsms.hub.FrameEncoder;
 import io.bess.wsms.hub.Hub;
+import io.bess.wsms.hub.RateWheel;
 import io.bess.wsms.hub.Selection;
 import io.bess.wsms.hub.SnapshotRequest;
 import io.bess.wsms.hub.Snapshots;
@@ -29,19 +29,22 @@ final class WsEndpoint implements WsListener {
     private final DeliveryMetrics metrics;
     private final WsSettings settings;
     private final UpgradeGate gate;
+    private final RateWheel wheel;
     /** A fragmented message so far; created on the first fragment (most clients never send one). */
     private StringBuilder partial;
-    private Selection selection = Selection.EVERY_BATTERY;
+    private ClientQuery asked = new ClientQuery(Selection.EVERY_BATTERY, MaxRate.NONE);
     private volatile ClientSession client;
     /** Created at open; used by the connection's reader thread only (it calls every onMessage). */
     private CommandRateLimit commands;
 
-    WsEndpoint(Hub hub, Snapshots snapshots, DeliveryMetrics metrics, WsSettings settings, UpgradeGate gate) {
+    WsEndpoint(Hub hub, Snapshots snapshots, DeliveryMetrics metrics, WsSettings settings, UpgradeGate gate,
+               RateWheel wheel) {
         this.hub = hub;
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.settings = settings;
         this.gate = gate;
+        this.wheel = wheel;
     }
 
     @Override
@@ -51,22 +54,20 @@ final class WsEndpoint implements WsListener {
             // fitting status and the JSON error (and counts the refusal)
             throw new WsUpgradeException("refused by the upgrade gate");
         }
-        List<String> values = prologue.query().all("batteries", List::of);
-        if (!values.isEmpty()) {
-            try {
-                selection = Selection.of(BatteryIds.fromQuery(values, settings.maxBatteriesPerClient()));
-            } catch (BadRequestException e) {
-                // the gate has checked this already; this is the last line of defence
-                throw new WsUpgradeException(e.getMessage());
-            }
+        try {
+            asked = ClientQuery.parse(prologue.query(), settings.maxBatteriesPerClient());
+        } catch (BadRequestException e) {
+            // the gate has checked this already; this is the last line of defence
+            throw new WsUpgradeException(e.getMessage());
         }
         return Optional.empty();
     }
 
     @Override
     public void onOpen(WsSession session) {
-        ClientSession created = new ClientSession(new WsTransport(session), selection, snapshots, metrics,
-                                                  settings.pingInterval());
+        ClientSession created = new ClientSession(new WsTransport(session), asked.selection(), snapshots, metrics,
+                                                  settings.pingInterval(), wheel);
+        created.throttle(asked.maxRate());
         commands = new CommandRateLimit(settings.maxCommandsPerSecond(), System.nanoTime());
         client = created;
         if (hub.size() >= settings.maxConnections()) {
@@ -157,6 +158,7 @@ final class WsEndpoint implements WsListener {
                                                          SnapshotRequest.of(s.batteries()));
             case ClientCommand.Unsubscribe u -> hub.select(c, bounded(c.selection().without(u.batteries())));
             case ClientCommand.Snapshot ignored -> c.requestSnapshot(SnapshotRequest.WHOLE);
+            case ClientCommand.Throttle t -> c.throttle(t.maxRate());
             }
         } catch (BadRequestException e) {
             c.notice(FrameEncoder.error("bad_request", e.getMessage()));

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
+import io.bess.wsms.timer.Housekeeping;
+
 /** Stand-ins for the hub's network side in its unit tests: a store with no batteries and a recording socket. */
 final class HubStandIns {
     /** A store with no batteries: these tests are about the hub and the writers, not about Redis. */
@@ -36,7 +38,7 @@ final class HubStandIns {
         Snapshots snapshots = new Snapshots(new LatestStates(), NO_BATTERIES, new FrameEncoder(),
                                             DeliveryMetrics.NONE);
         return new ClientSession(socket, Selection.EVERY_BATTERY, snapshots, DeliveryMetrics.NONE,
-                                 Duration.ofSeconds(20));
+                                 Duration.ofSeconds(20), new RateWheel(new Housekeeping(Housekeeping.Failures.NONE)));
     }
 
     /** Records every write and the thread that made it. */

@@ -49,7 +49,7 @@ class SlowClientReaperTest {
         entered.await();
         Duration timeout = Duration.ofMillis(200);
         try (Housekeeping housekeeping = new Housekeeping(Housekeeping.Failures.NONE)) {
-            SlowClientReaper reaper = new SlowClientReaper(hub, DeliveryMetrics.NONE, timeout, housekeeping);
+            SlowClientReaper reaper = new SlowClientReaper(hub, timeout, housekeeping);
             assertThat(reaper.unreaped(System.nanoTime())).isZero();
             reaper.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> reaper.unreaped(System.nanoTime()) == 1);

@@ -32,6 +32,7 @@ import static org.awaitility.Awaitility.await;
 class MetricsTest {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
     private static final Set<String> COUNTERS = Set.of("wsms_frames_sent_total", "wsms_frames_conflated_total",
+                                                       "wsms_frames_skipped_total",
                                                        "wsms_redis_messages_total", "wsms_redis_reconnects_total",
                                                        "wsms_upgrades_refused_total", "wsms_clients_closed_total",
                                                        "wsms_snapshot_states_total");
@@ -74,11 +75,16 @@ class MetricsTest {
             }
         });
         for (String histogram : HISTOGRAMS) {
-            List<String> bounds = metrics.samples(histogram + "_bucket", Map.of()).stream()
-                    .map(s -> s.labels().get("le")).toList();
-            assertThat(bounds).as(histogram + " buckets").containsExactlyElementsOf(BUCKET_BOUNDS);
-            assertThat(metrics.samples(histogram + "_count", Map.of())).hasSize(1);
-            assertThat(metrics.samples(histogram + "_sum", Map.of())).hasSize(1);
+            // the delivery delay is one histogram per transport
+            List<Map<String, String>> series = histogram.equals("wsms_delivery_delay_seconds")
+                    ? List.of(Map.of("transport", "ws"), Map.of("transport", "sse")) : List.of(Map.of());
+            for (Map<String, String> labels : series) {
+                List<String> bounds = metrics.samples(histogram + "_bucket", labels).stream()
+                        .map(s -> s.labels().get("le")).toList();
+                assertThat(bounds).as(histogram + labels + " buckets").containsExactlyElementsOf(BUCKET_BOUNDS);
+                assertThat(metrics.samples(histogram + "_count", labels)).hasSize(1);
+                assertThat(metrics.samples(histogram + "_sum", labels)).hasSize(1);
+            }
             assertThat(metrics.samples(histogram, Map.of())).as(histogram + ": no client-side quantiles").isEmpty();
         }
         assertThat(metrics.samples().stream().filter(s -> s.name().startsWith("wsms_"))
@@ -87,7 +93,11 @@ class MetricsTest {
         // refusal reasons exist at 0 before the first refusal, so rate() and alerts see them from the start
         for (String reason : List.of("bad_request", "unauthorized", "origin_not_allowed", "too_many_connections",
                                      "redis_unavailable")) {
-            assertThat(metrics.samples("wsms_upgrades_refused_total", Map.of("reason", reason))).as(reason).hasSize(1);
+            for (String transport : List.of("ws", "sse")) {
+                assertThat(metrics.samples("wsms_upgrades_refused_total",
+                                           Map.of("reason", reason, "transport", transport)))
+                        .as(reason + " over " + transport).hasSize(1);
+            }
         }
         System.out.println("/observe/metrics: " + response.body().length() + " characters, "
                                    + metrics.samples().stream().filter(s -> s.name().startsWith("wsms_")).count()
@@ -221,12 +231,16 @@ class MetricsTest {
     }
 
     private static void assertCumulative(PrometheusText metrics, String histogram) {
-        List<Double> counts = metrics.samples(histogram + "_bucket", Map.of()).stream()
+        // the delivery delay is one histogram per transport; these tests' clients are WebSocket ones
+        Map<String, String> series = histogram.equals("wsms_delivery_delay_seconds") ? Map.of("transport", "ws")
+                : Map.of();
+        List<Double> counts = metrics.samples(histogram + "_bucket", series).stream()
                 .map(PrometheusText.Sample::value).collect(Collectors.toList());
         for (int i = 1; i < counts.size(); i++) {
             assertThat(counts.get(i)).as(histogram + " buckets are cumulative").isGreaterThanOrEqualTo(counts.get(i - 1));
         }
-        assertThat(counts.getLast()).as(histogram + " +Inf bucket = count").isEqualTo(metrics.value(histogram + "_count"));
+        assertThat(counts.getLast()).as(histogram + " +Inf bucket = count")
+                .isEqualTo(metrics.value(histogram + "_count", series));
     }
 
     private static String key(int battery) {

@@ -69,16 +69,20 @@ public record PrometheusText(Map<String, String> types, List<Sample> samples) {
                 .toList();
     }
 
-    /** The value of the one sample with this name and these labels (others, e.g. {@code scope}, ignored). */
+    /**
+     * The value of the samples with this name and these labels (others, e.g. {@code scope}, ignored): of the one
+     * such sample, or the sum of several, as for the client metrics split by {@code transport} ({@code ws} and
+     * {@code sse}) when no transport is named; fails when there is none.
+     */
     public double value(String name, Map<String, String> labels) {
         List<Sample> found = samples(name, labels);
-        if (found.size() != 1) {
-            throw new AssertionError("expected one sample " + name + labels + ", found " + found);
+        if (found.isEmpty()) {
+            throw new AssertionError("expected a sample " + name + labels + ", found none");
         }
-        return found.getFirst().value();
+        return found.stream().mapToDouble(Sample::value).sum();
     }
 
-    /** The value of the one unlabelled (but for {@code scope}) sample with this name. */
+    /** The value of the samples with this name, whatever their labels (summed, as {@link #value(String, Map)}). */
     public double value(String name) {
         return value(name, Map.of());
     }

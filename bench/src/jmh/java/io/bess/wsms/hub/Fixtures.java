@@ -108,8 +108,12 @@ final class Fixtures {
 
     static ClientSession session(Transport t, Selection selection, FrameEncoder encoder) {
         Snapshots snapshots = new Snapshots(new LatestStates(), EMPTY, encoder, DeliveryMetrics.NONE);
-        return new ClientSession(t, selection, snapshots, DeliveryMetrics.NONE, Duration.ofHours(1));
+        return new ClientSession(t, selection, snapshots, DeliveryMetrics.NONE, Duration.ofHours(1), WHEEL);
     }
+
+    /** The rate wheel of the benchmarks' sessions: it turns only if one of them is capped. */
+    static final RateWheel WHEEL = new RateWheel(new io.bess.wsms.timer.Housekeeping(
+            io.bess.wsms.timer.Housekeeping.Failures.NONE));
 
     /** A hub whose upstream subscriptions go nowhere. */
     static Hub hub() {

@@ -17,10 +17,13 @@ import org.HdrHistogram.Histogram;
 /** N client connections spread over a few selector threads, plus their merged figures. */
 public final class Clients implements AutoCloseable {
     /** What kind of client to open for index i. */
-    public sealed interface Spec permits Ws, Resp { }
+    public sealed interface Spec permits Ws, Sse, Resp { }
 
     /** A WebSocket client of {@code pathAndQuery}; {@code stalled} ones never read. */
     public record Ws(String pathAndQuery, boolean stalled) implements Spec { }
+
+    /** A Server-Sent Events client of {@code pathAndQuery} ({@code /sse...}); {@code stalled} ones never read. */
+    public record Sse(String pathAndQuery, boolean stalled) implements Spec { }
 
     /** A plain Redis subscriber of the given batteries' channels. */
     public record Resp(int[] batteries, int maxBattery, boolean stalled) implements Spec { }
@@ -62,6 +65,9 @@ public final class Clients implements AutoCloseable {
             if (s instanceof Ws ws) {
                 c = new WsConn(host, port, ws.pathAndQuery(), ws.stalled());
                 stalled = ws.stalled();
+            } else if (s instanceof Sse sse) {
+                c = new SseConn(host, port, sse.pathAndQuery(), sse.stalled());
+                stalled = sse.stalled();
             } else {
                 Resp r = (Resp) s;
                 c = new RespConn(r.batteries(), r.maxBattery(), r.stalled());

@@ -86,9 +86,19 @@ public final class Procs {
 
     /** Resident set size in KB (VmRSS), or -1. */
     public static long rssKb(long pid) {
+        return statusNumber(pid, "VmRSS:");
+    }
+
+    /** The process's OS threads (virtual threads are not among them), from /proc/pid/status; -1 when it is gone. */
+    public static int threads(long pid) {
+        return (int) statusNumber(pid, "Threads:");
+    }
+
+    /** The number on a line of /proc/pid/status; -1 when the process is gone. */
+    private static long statusNumber(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }

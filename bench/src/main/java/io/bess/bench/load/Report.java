@@ -12,7 +12,7 @@ import java.util.function.ToDoubleFunction;
 
 /** Writes RESULTS.md (tables, ratios, targets) and one SVG latency-percentile plot per scenario. */
 final class Report {
-    private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
+    private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"};
     /** Issue 9: an instance holds at most redis.subscriber-connections (16) + redis.pool-size (32). */
     static final int FLEET_SUBSCRIBER_CONNECTIONS = 16;
     static final int FLEET_POOL_SIZE = 32;
@@ -40,6 +40,7 @@ final class Report {
             new Row("connect p50 ms, first round (cold server)", r -> r.firstRoundConnectMs(50), "%.2f", true),
             new Row("server RSS per connection KB", Result::rssPerConnKb, "%.1f", true),
             new Row("server heap per connection KB", Result::heapPerConnKb, "%.1f", true),
+            new Row("server OS threads after connect", r -> r.serverThreads(), "%.0f", false),
             new Row("server RSS window start MB", r -> r.rssMeasureStartKb() / 1024.0, "%.1f", true),
             new Row("server RSS window end MB", r -> r.rssMeasureEndKb() / 1024.0, "%.1f", true),
             new Row("server CPU % of a core", Result::serverCpuPercent, "%.1f", true),
@@ -132,6 +133,13 @@ final class Report {
                             .append(FLEET_SUBSCRIBER_CONNECTIONS).append(" subscriber connections + a pool of ")
                             .append(FLEET_POOL_SIZE).append(" per instance, however many batteries.\n");
                 }
+                if (sc.maxRate() > 0) {
+                    md.append("\nEvery client asks for `?max_rate=").append(trim(sc.maxRate())).append("`: at most ")
+                            .append(trim(sc.maxRate())).append(" state(s) per second of its battery, which updates ")
+                            .append(trim(sc.rate() / sc.batteries())).append(" times a second; \"frames expected\" ")
+                            .append("counts every update, so the delivery ratio shows the states the cap skipped, and ")
+                            .append("latency includes the time a state was held back (at most 1/max_rate s).\n");
+                }
                 if (sc.stalled() > 0) {
                     md.append("\n\"clients connected\" includes the ").append(sc.stalled())
                             .append(" stalled clients; every other figure is about the clients that read. The stalled "
@@ -175,15 +183,21 @@ final class Report {
         for (Target t : targets) {
             md.append(' ').append(t.label).append(" |");
         }
-        md.append(" service/raw | service/peer |\n|---|");
-        md.append("---:|".repeat(targets.size() + 2)).append("\n");
+        Result sse = of(rs, Target.SSE);
+        boolean bySse = sse != null && svc != null;
+        md.append(" service/raw | service/peer |").append(bySse ? " /sse / /ws |" : "").append("\n|---|");
+        md.append("---:|".repeat(targets.size() + 2 + (bySse ? 1 : 0))).append("\n");
         for (Row row : ROWS) {
             md.append("| ").append(row.name()).append(" |");
             for (Target t : targets) {
                 md.append(' ').append(fmt(row, of(rs, t))).append(" |");
             }
             md.append(' ').append(row.ratio() ? ratio(row, svc, raw) : "").append(" | ")
-                    .append(row.ratio() ? ratio(row, svc, peer) : "").append(" |\n");
+                    .append(row.ratio() ? ratio(row, svc, peer) : "").append(" |");
+            if (bySse) {
+                md.append(' ').append(row.ratio() ? ratio(row, sse, svc) : "").append(" |");
+            }
+            md.append("\n");
         }
     }
 
@@ -384,7 +398,7 @@ final class Report {
     }
 
     private static String variant(Result s) {
-        return s.target() == Target.IMAGE ? " (jlink image)" : "";
+        return s.target() == Target.IMAGE ? " (jlink image)" : s.target() == Target.SSE ? " (/sse clients)" : "";
     }
 
     private static String ratioToRaw(double value, double raw, String fmt) {

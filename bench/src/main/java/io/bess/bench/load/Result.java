@@ -12,7 +12,7 @@ public record Result(Scenario scenario, Target target, double rate,
                      long heapBeforeKb, long heapConnectedKb,
                      double serverCpuSeconds, double serverSystemCpuSeconds, double redisCpuSeconds, double benchCpuSeconds,
                      double clientLoopCpuSeconds, double otherCpuSeconds, double windowSeconds, double writerMaxLagMs,
-                     long writerSuperseded, RedisSide redis, String error) {
+                     long writerSuperseded, RedisSide redis, int serverThreads, String error) {
 
     /**
      * What Redis saw of the server under test. Connections: most seen in {@code CLIENT LIST} (after connecting and

@@ -209,6 +209,8 @@ public final class Suite {
                 double subscribedSeconds = t == Target.RAW ? Double.NaN : (System.nanoTime() - subscribed0) / 1e9;
                 Thread.sleep(memory ? 1000 : 200);
                 long rss1 = Procs.rssKb(pid);
+                // OS threads: a virtual thread is none, so this shows that no client holds a thread (or a timer) of its own
+                int threads1 = Procs.threads(pid);
                 long heap1 = memory && r.isJava() ? Procs.heapUsedAfterGcKb(env.javaHome(), pid) : -1;
                 if (memory && r.isJava() && System.getenv("BENCH_HEAP_HISTO") != null) {
                     // what the per-connection heap is made of: the top of the class histogram, after a full GC
@@ -320,7 +322,7 @@ public final class Suite {
                         cr.connectMicros(), cr.wallSeconds(), firstRound, rss0, rss1, rssA, rssB, heap0, heap1,
                         srv1 - srv0, sys1 - sys0, t == Target.RAW ? srv1 - srv0 : redis1 - redis0, bench1 - bench0,
                         (loops1 - loops0) / 1e9, Math.max(0, (machine1 - machine0) - ours), window,
-                        pub.maxLagNanos() / 1e6, pub.superseded(), redisSide, err);
+                        pub.maxLagNanos() / 1e6, pub.superseded(), redisSide, threads1, err);
             } finally {
                 clients.close();
                 pub.awaitReplies(10_000);
@@ -369,12 +371,16 @@ public final class Suite {
                     : java.util.stream.IntStream.rangeClosed(1, sc.batteries()).toArray();
             return new Clients.Resp(bs, sc.batteries(), stalled);
         }
-        return new Clients.Ws(sc.oneBatteryEach() ? "/ws?batteries=" + sc.batteryOf(i) : "/ws", stalled);
+        String query = sc.oneBatteryEach() ? "?batteries=" + sc.batteryOf(i) : "";
+        if (sc.maxRate() > 0) {
+            query += (query.isEmpty() ? "?" : "&") + "max_rate=" + sc.maxRate();
+        }
+        return t == Target.SSE ? new Clients.Sse("/sse" + query, stalled) : new Clients.Ws("/ws" + query, stalled);
     }
 
     private static Result failed(Scenario sc, Target t, double rate, String error) {
         return new Result(sc, t, rate, 0, 0, 0, 0, 0, 0, null, sc.clients(), 0, null, 0, null, -1, -1, -1, -1, -1, -1,
-                0, 0, 0, 0, 0, 0, 1, 0, 0, Result.RedisSide.NONE, error);
+                0, 0, 0, 0, 0, 0, 1, 0, 0, Result.RedisSide.NONE, -1, error);
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {

@@ -12,7 +12,9 @@ import java.util.Map;
 public enum Target {
     RAW("raw Redis"), PEER("Node peer"), SERVICE("service"),
     /** The same service run from the jlink image's {@code bin/start} (JAVA_OPTS = the service JVM options). */
-    IMAGE("service (jlink image)");
+    IMAGE("service (jlink image)"),
+    /** The service's jar again, its clients reading {@code GET /sse} (Server-Sent Events) instead of {@code /ws}. */
+    SSE("service, /sse clients");
 
     public final String label;
 
@@ -25,9 +27,9 @@ public enum Target {
         return this != PEER;
     }
 
-    /** The service, from its jar or from its jlink image. */
+    /** The service, from its jar or from its jlink image, with WebSocket or event-stream clients. */
     public boolean isService() {
-        return this == SERVICE || this == IMAGE;
+        return this == SERVICE || this == IMAGE || this == SSE;
     }
 
     /** Paths and options the targets need. */

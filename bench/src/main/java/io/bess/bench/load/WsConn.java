@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
  * one update. Pings are answered; everything else is skipped.
  */
 final class WsConn extends Conn {
-    private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
     /** Debugging aid: BENCH_NO_PONG=1 leaves server pings unanswered. */
     private static final boolean NO_PONG = System.getenv("BENCH_NO_PONG") != null;
     /** Debugging aid: BENCH_ZERO_MASK=1 masks pongs with the key 0 (reproduces the lost-session finding). */
@@ -38,11 +37,7 @@ final class WsConn extends Conn {
     private int ctrlLen;
     // message parsing
     long messages;
-    private int seqMatch;
-    private boolean inDigits;
-    private boolean digitsSeen;
-    private boolean seqFound;
-    private long seqValue;
+    private final SeqScanner seq = new SeqScanner();
     int closeCode = -1;
 
     WsConn(String host, int port, String pathAndQuery, boolean stalled) {
@@ -115,11 +110,7 @@ final class WsConn extends Conn {
         }
         if (opcode == 1 || opcode == 2) {
             messageOpcode = opcode;
-            seqMatch = 0;
-            inDigits = false;
-            digitsSeen = false;
-            seqFound = false;
-            seqValue = 0;
+            seq.reset();
         }
         ctrlLen = 0;
         hdrLen = 0;
@@ -139,8 +130,10 @@ final class WsConn extends Conn {
             for (int i = 0; i < n && ctrlLen < 125; i++) {
                 ctrl[ctrlLen++] = in.get(pos + i);
             }
-        } else if (!seqFound && messageOpcode == 1) {
-            scan(in, pos, pos + n);
+        } else if (!seq.found() && messageOpcode == 1) {
+            for (int i = pos; i < pos + n && !seq.found(); i++) {
+                seq.feed(in.get(i));
+            }
         }
         remaining -= n;
         pos += n;
@@ -148,35 +141,6 @@ final class WsConn extends Conn {
             endFrame(now);
         }
         return pos;
-    }
-
-    /** Finds {@code "seq":} then reads its digits (quotes and spaces before them are skipped). */
-    private void scan(ByteBuffer in, int from, int to) {
-        for (int i = from; i < to; i++) {
-            byte b = in.get(i);
-            if (inDigits) {
-                if (b >= '0' && b <= '9') {
-                    seqValue = seqValue * 10 + (b - '0');
-                    digitsSeen = true;
-                } else if (digitsSeen) {
-                    seqFound = true;
-                    inDigits = false;
-                    return;
-                } else if (b != ' ' && b != '"') {
-                    inDigits = false; // not a number (the prepopulated -1)
-                    seqMatch = 0;
-                }
-            } else if (b == SEQ[seqMatch]) {
-                if (++seqMatch == SEQ.length) {
-                    inDigits = true;
-                    digitsSeen = false;
-                    seqMatch = 0;
-                    seqValue = 0;
-                }
-            } else {
-                seqMatch = b == '"' ? 1 : 0;
-            }
-        }
     }
 
     private void endFrame(long now) throws IOException {
@@ -216,15 +180,13 @@ final class WsConn extends Conn {
 
     private void endMessage(long now) {
         messages++;
-        if (inDigits && digitsSeen) {
-            seqFound = true; // number ran to the end of the message
-        }
+        boolean seqFound = seq.end();
         if (messages == 1) {
             markReady(now);
             return;
         }
         if (seqFound) {
-            loop.record(this, seqValue, now);
+            loop.record(this, seq.value(), now);
         } else {
             loop.deliveredAll++;
             loop.unparsed++;
