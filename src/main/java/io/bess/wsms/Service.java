@@ -6,6 +6,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.bess.wsms.auth.Authenticator;
+import io.bess.wsms.auth.ExpiryTimer;
 import io.bess.wsms.config.Settings;
 import io.bess.wsms.hub.ClientSession;
 import io.bess.wsms.hub.FrameEncoder;
@@ -28,6 +30,7 @@ import io.bess.wsms.redis.Subscriptions;
 import io.bess.wsms.redis.UpdateRelay;
 import io.bess.wsms.sim.BatterySimulator;
 import io.bess.wsms.web.BatteryApi;
+import io.bess.wsms.web.DashboardConfig;
 import io.bess.wsms.web.JsonErrorHandler;
 import io.bess.wsms.web.UpgradeGate;
 import io.bess.wsms.web.WebSocketRoutes;
@@ -129,7 +132,23 @@ public final class Service implements AutoCloseable {
         staleWatch.start();
         stopOrder.push(staleWatch::stop);
 
-        gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics);
+        // demo mode: made-up data (the embedded Redis, which a deployment gets by forgetting REDIS_HOST, or the
+        // simulator) must never pass for a real fleet
+        boolean demo = embeddedRedis || settings.simulator().runs(embeddedRedis);
+        if (demo) {
+            LOGGER.log(Level.WARNING, "Demo mode: " + (embeddedRedis ? "no REDIS_HOST given, the service runs its own"
+                    + " embedded Redis" : "the simulator writes to Redis") + " and serves simulated battery data."
+                    + " Set REDIS_HOST (and SIMULATOR=off) to serve a real fleet.");
+        }
+        metrics.flag("demo.mode", "1 when the service serves simulated data (embedded Redis or the simulator)",
+                     () -> demo);
+        Authenticator authenticator = Authenticator.create(settings.ws().token(), settings.jwt());
+        stopOrder.push(authenticator);
+        metrics.flag("auth.available", "1 when tokens can be checked (0 while the identity provider's keys are"
+                + " not known yet)", authenticator::available);
+        ExpiryTimer expiry = new ExpiryTimer();
+        stopOrder.push(expiry);
+        gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics, authenticator);
         server = WebServer.builder()
                 .config(serverConfig)
                 .host(settings.server().host())
@@ -147,18 +166,22 @@ public final class Service implements AutoCloseable {
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder()
                                 .details(true)
-                                .addCheck(new RedisHealthCheck(redisStatus::isUp, store::ping, connector::where))
+                                .addCheck(new RedisHealthCheck(redisStatus::isUp, store::ping,
+                                                               embeddedRedis ? () -> "embedded (demo)"
+                                                                       : connector::where))
                                 .addCheck(new LivenessCheck())
                                 .build(),
                         MetricsObserver.create()))
                 .routing(http -> http
                         .addFilter(gate)
                         .register("/api/batteries", new BatteryApi(snapshots, encoder))
+                        .register(DashboardConfig.PATH, new DashboardConfig(demo, authenticator,
+                                                                            settings.jwt().dashboardClientId()))
                         .register("/", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
                                                                                   .location("web")
                                                                                   .welcome("index.html")
                                                                                   .build())))
-                .addRouting(WebSocketRoutes.create(hub, snapshots, metrics, settings.ws(), gate))
+                .addRouting(WebSocketRoutes.create(hub, snapshots, metrics, settings.ws(), gate, authenticator, expiry))
                 .build()
                 .start();
         String tls = server.hasTls() ? "s" : "";

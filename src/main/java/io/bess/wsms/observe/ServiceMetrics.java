@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.bess.wsms.hub.DeliveryMetrics;
@@ -35,11 +36,12 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
         Duration.ofSeconds(5)};
     /** Refusal reasons ({@link UpgradeGate}'s error codes), exported at 0 before the first refusal. */
-    private static final List<String> REFUSAL_REASONS = List.of("bad_request", "unauthorized", "origin_not_allowed",
+    private static final List<String> REFUSAL_REASONS = List.of("bad_request", "unauthorized", "no_batteries",
+                                                                "auth_unavailable", "origin_not_allowed",
                                                                 "too_many_connections", "redis_unavailable");
     /** Reasons the server closes clients for, exported at 0 before the first close. */
     private static final List<String> CLOSE_REASONS = List.of("slow", "keepalive", "message_too_big",
-                                                              "binary_frame");
+                                                              "binary_frame", "token_expired");
 
     private final MeterRegistry registry;
     private final List<Meter> created = new ArrayList<>();
@@ -128,6 +130,17 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     @Override
     public void refused(String reason) {
         reasonCounter("upgrades.refused", reason).increment();
+    }
+
+    /**
+     * Registers a gauge that is 1 while a condition holds and 0 otherwise.
+     *
+     * @param name        the name after {@code wsms.} ({@code demo.mode} is exported as {@code wsms_demo_mode})
+     * @param description what 1 means
+     * @param condition   read at each scrape
+     */
+    public void flag(String name, String description, BooleanSupplier condition) {
+        gauge(name, description, () -> condition.getAsBoolean() ? 1 : 0);
     }
 
     /** Removes this instance's meters, so that another instance in the same JVM (tests) starts clean. */

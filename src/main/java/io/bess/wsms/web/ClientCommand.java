@@ -12,7 +12,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
-/** A text command from a client: subscribe, unsubscribe or snapshot. */
+/** A text command from a client: subscribe, unsubscribe, snapshot or auth (a new token). */
 sealed interface ClientCommand {
     /**
      * Adds batteries; answered with a snapshot of them.
@@ -32,6 +32,19 @@ sealed interface ClientCommand {
 
     /** Asks for a snapshot of the whole selection. */
     record Snapshot() implements ClientCommand {
+    }
+
+    /**
+     * Replaces the connection's token before it expires.
+     *
+     * @param token the new access token
+     */
+    record Auth(String token) implements ClientCommand {
+        /** Never the token itself. */
+        @Override
+        public String toString() {
+            return "Auth[token hidden]";
+        }
     }
 
     /**
@@ -66,6 +79,7 @@ sealed interface ClientCommand {
             case "subscribe" -> new Subscribe(batteries(object, maxBatteries));
             case "unsubscribe" -> new Unsubscribe(batteries(object, maxBatteries));
             case "snapshot" -> new Snapshot();
+            case "auth" -> new Auth(token(object));
             default -> throw new BadRequestException(usage("unknown action '" + BatteryIds.shorten(name) + "'"));
         };
     }
@@ -93,8 +107,18 @@ sealed interface ClientCommand {
         return BatteryIds.fromNumbers(ids, max);
     }
 
+    private static String token(JsonObject object) throws BadRequestException {
+        JsonValue value = object.get("token");
+        if (value == null || value.getValueType() != JsonValue.ValueType.STRING || object.getString("token").isBlank()) {
+            throw new BadRequestException("\"token\" must be the new access token, as a string;"
+                                                  + " send {\"action\":\"auth\",\"token\":\"<token>\"}.");
+        }
+        return object.getString("token");
+    }
+
     private static String usage(String problem) {
         return problem + "; send {\"action\":\"subscribe\",\"batteries\":[1,2]},"
-                + " {\"action\":\"unsubscribe\",\"batteries\":[1]} or {\"action\":\"snapshot\"}.";
+                + " {\"action\":\"unsubscribe\",\"batteries\":[1]}, {\"action\":\"snapshot\"} or"
+                + " {\"action\":\"auth\",\"token\":\"<token>\"}.";
     }
 }

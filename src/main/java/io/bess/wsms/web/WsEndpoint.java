@@ -2,6 +2,7 @@ package io.bess.wsms.web;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.bess.wsms.config.WsSettings;
 import io.bess.wsms.hub.ClientSession;
@@ -19,9 +20,9 @@ import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 
 /**
- * One WebSocket connection (a new listener per connection): reads the selection at the upgrade, registers the
- * client with the hub when the socket opens, and turns the client's frames into commands. It never writes data
- * frames itself: the client's writer does.
+ * One WebSocket connection (a new listener per connection): reads the selection at the upgrade (seen through the
+ * token's permission, {@link ConnectionAuth}), registers the client with the hub when the socket opens, and turns
+ * the client's frames into commands. It never writes data frames itself: the client's writer does.
  */
 final class WsEndpoint implements WsListener {
     private final Hub hub;
@@ -29,48 +30,61 @@ final class WsEndpoint implements WsListener {
     private final DeliveryMetrics metrics;
     private final WsSettings settings;
     private final UpgradeGate gate;
+    private final ConnectionAuth.Services identity;
     /** A fragmented message so far; created on the first fragment (most clients never send one). */
     private StringBuilder partial;
     private Selection selection = Selection.EVERY_BATTERY;
+    private ConnectionAuth auth;
+    /** The upgrade request's headers, until the socket opens (the client's address is read from them then). */
+    private Headers upgradeHeaders;
     private volatile ClientSession client;
 
-    WsEndpoint(Hub hub, Snapshots snapshots, DeliveryMetrics metrics, WsSettings settings, UpgradeGate gate) {
+    WsEndpoint(Hub hub, Snapshots snapshots, DeliveryMetrics metrics, WsSettings settings, UpgradeGate gate,
+               ConnectionAuth.Services identity) {
         this.hub = hub;
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.settings = settings;
         this.gate = gate;
+        this.identity = identity;
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
-        if (gate.refusal(headers, prologue.query()).isPresent()) {
+        Admission admission = gate.admit(headers, prologue.query());
+        if (admission.refused()) {
             // declined here, the request goes on through HTTP routing, where UpgradeGate answers it with the
-            // fitting status and the JSON error (and counts the refusal)
+            // fitting status and the JSON error (and counts and audits the refusal)
             throw new WsUpgradeException("refused by the upgrade gate");
         }
+        auth = new ConnectionAuth(identity, hub, metrics, admission.identity(), admission.via());
         List<String> values = prologue.query().all("batteries", List::of);
+        Set<Integer> requested = Set.of();
         if (!values.isEmpty()) {
             try {
-                selection = Selection.of(BatteryIds.fromQuery(values, settings.maxBatteriesPerClient()));
+                requested = BatteryIds.fromQuery(values, settings.maxBatteriesPerClient());
             } catch (BadRequestException e) {
                 // the gate has checked this already; this is the last line of defence
                 throw new WsUpgradeException(e.getMessage());
             }
         }
-        return Optional.empty();
+        selection = auth.initialSelection(requested);
+        upgradeHeaders = headers;
+        return admission.upgradeHeaders();
     }
 
     @Override
     public void onOpen(WsSession session) {
-        ClientSession created = new ClientSession(new WsTransport(session), selection, snapshots, metrics,
-                                                  settings.pingInterval());
+        ClientSession created = new ClientSession(new WsTransport(session, auth::ended), selection, snapshots,
+                                                  metrics, settings.pingInterval());
         client = created;
         if (hub.size() >= settings.maxConnections()) {
             // two upgrades raced past the gate's check: the later one goes, politely
             created.close(1013, "server at its connection limit");
         }
         hub.register(created);
+        auth.opened(created, SourceAddress.of(session.socketContext().remotePeer(), upgradeHeaders));
+        upgradeHeaders = null;
     }
 
     @Override
@@ -118,11 +132,13 @@ final class WsEndpoint implements WsListener {
 
     @Override
     public void onClose(WsSession session, int status, String reason) {
+        auth.ended(status, reason);
         leave();
     }
 
     @Override
     public void onError(WsSession session, Throwable t) {
+        auth.ended(1006, "connection failed: " + t.getClass().getSimpleName());
         leave();
     }
 
@@ -137,15 +153,19 @@ final class WsEndpoint implements WsListener {
         try {
             switch (ClientCommand.parse(message, settings.maxBatteriesPerClient())) {
             case ClientCommand.Subscribe s -> {
-                Selection next = c.selection().with(s.batteries());
+                Set<Integer> permitted = auth.permittedOf(c, s.batteries());
+                Selection next = c.selection().with(permitted);
                 if (!next.all() && next.ids().size() > settings.maxBatteriesPerClient()) {
                     throw new BadRequestException("too many battery ids: at most "
                                                           + settings.maxBatteriesPerClient() + " per client.");
                 }
-                hub.select(c, next, SnapshotRequest.of(s.batteries()));
+                if (!permitted.isEmpty()) {
+                    hub.select(c, next, SnapshotRequest.of(permitted));
+                }
             }
             case ClientCommand.Unsubscribe u -> hub.select(c, c.selection().without(u.batteries()));
             case ClientCommand.Snapshot ignored -> c.requestSnapshot(SnapshotRequest.WHOLE);
+            case ClientCommand.Auth a -> auth.refresh(c, a.token());
             }
         } catch (BadRequestException e) {
             c.notice(FrameEncoder.error("bad_request", e.getMessage()));
