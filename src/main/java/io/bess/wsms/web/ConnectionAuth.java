@@ -102,24 +102,39 @@ final class ConnectionAuth {
     }
 
     /**
-     * Keeps the permitted ids of a {@code subscribe}; answers the forbidden ones with the {@code forbidden} error.
+     * The permitted ids of a {@code subscribe}.
      *
-     * @param client the session
-     * @param ids    ids asked for
+     * @param ids ids asked for
      * @return the permitted ones
      */
-    Set<Integer> permittedOf(ClientSession client, Set<Integer> ids) {
-        List<Integer> forbidden;
-        synchronized (lock) {
-            forbidden = identity.permissions().forbidden(ids);
-        }
+    Set<Integer> permittedOf(Set<Integer> ids) {
+        List<Integer> forbidden = forbiddenOf(ids);
         if (forbidden.isEmpty()) {
             return ids;
         }
-        client.notice(AuthFrames.forbidden(forbidden, KEPT));
         Set<Integer> allowed = new LinkedHashSet<>(ids);
         forbidden.forEach(allowed::remove);
         return allowed;
+    }
+
+    /**
+     * Answers the forbidden ids of a {@code subscribe}, if any, with the {@code forbidden} error; called after the
+     * permitted ones are selected, so the error follows their snapshot.
+     *
+     * @param client the session
+     * @param ids    ids asked for
+     */
+    void reportForbidden(ClientSession client, Set<Integer> ids) {
+        List<Integer> forbidden = forbiddenOf(ids);
+        if (!forbidden.isEmpty()) {
+            client.notice(AuthFrames.forbidden(forbidden, KEPT));
+        }
+    }
+
+    private List<Integer> forbiddenOf(Set<Integer> ids) {
+        synchronized (lock) {
+            return identity.permissions().forbidden(ids);
+        }
     }
 
     /**

@@ -153,7 +153,7 @@ final class WsEndpoint implements WsListener {
         try {
             switch (ClientCommand.parse(message, settings.maxBatteriesPerClient())) {
             case ClientCommand.Subscribe s -> {
-                Set<Integer> permitted = auth.permittedOf(c, s.batteries());
+                Set<Integer> permitted = auth.permittedOf(s.batteries());
                 Selection next = c.selection().with(permitted);
                 if (!next.all() && next.ids().size() > settings.maxBatteriesPerClient()) {
                     throw new BadRequestException("too many battery ids: at most "
@@ -162,6 +162,7 @@ final class WsEndpoint implements WsListener {
                 if (!permitted.isEmpty()) {
                     hub.select(c, next, SnapshotRequest.of(permitted));
                 }
+                auth.reportForbidden(c, s.batteries());
             }
             case ClientCommand.Unsubscribe u -> hub.select(c, c.selection().without(u.batteries()));
             case ClientCommand.Snapshot ignored -> c.requestSnapshot(SnapshotRequest.WHOLE);
