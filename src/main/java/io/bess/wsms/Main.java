@@ -13,7 +13,7 @@ import io.helidon.logging.common.LogConfig;
 
 /** Starts WebsocketServerMS: reads the config, starts the service, stops it gracefully on SIGTERM. */
 public final class Main {
-    /** Exit code for a configuration the service cannot run with. */
+    /** Exit code for a configuration the service cannot run with, or any other failed start. */
     static final int EXIT_BAD_CONFIG = 2;
 
     private Main() {
@@ -34,8 +34,13 @@ public final class Main {
             Service service = Service.start(Settings.from(config), config.get("server"));
             Runtime.getRuntime().addShutdownHook(new Thread(service::close, "shutdown"));
             exitCleanlyOnSigterm();
-        } catch (SettingsException | RedisUnavailableException e) {
+        } catch (SettingsException | RedisUnavailableException | StartupException e) {
             log.fatal(e.getMessage());
+            System.exit(EXIT_BAD_CONFIG);
+        } catch (RuntimeException e) {
+            // not a known start failure: the stack trace is for whoever fixes it, the sentence for whoever runs it
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, "Start failed", e);
+            log.fatal("The service could not start: " + e + ".");
             System.exit(EXIT_BAD_CONFIG);
         }
     }

@@ -1,9 +1,13 @@
 package io.bess.wsms;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.bess.wsms.auth.Authenticator;
@@ -28,6 +32,7 @@ import io.bess.wsms.redis.RedisStore;
 import io.bess.wsms.redis.RedisTelemetryWriter;
 import io.bess.wsms.redis.Subscriptions;
 import io.bess.wsms.redis.UpdateRelay;
+import io.bess.wsms.timer.Housekeeping;
 import io.bess.wsms.sim.BatterySimulator;
 import io.bess.wsms.web.BatteryApi;
 import io.bess.wsms.web.DashboardConfig;
@@ -46,7 +51,8 @@ import io.helidon.webserver.websocket.WsConfig;
 
 /**
  * The running service: every component, started in dependency order and stopped in reverse. Tests start it the
- * same way {@link Main} does.
+ * same way {@link Main} does. A start that fails part way releases everything started before the failure (the
+ * embedded Redis, the pool, the subscribers, the timers) before the failure goes up.
  */
 public final class Service implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Service.class.getName());
@@ -56,27 +62,17 @@ public final class Service implements AutoCloseable {
     private static final int MAX_REQUEST_LINE = 32 * 1024;
 
     private final Deque<AutoCloseable> stopOrder = new ArrayDeque<>();
-    private final Hub hub;
-    private final RedisStatus redisStatus;
-    private final Subscriptions subscriptions;
-    private final Settings settings;
-    private final RedisConnector connector;
-    private final RedisStore store;
-    private final LatestStates latest = new LatestStates();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private WebServer server;
-    private UpgradeGate gate;
+    // set once while starting, read by close() on the thread that stops the service (the shutdown hook): volatile
+    /** The settings in force: the embedded Redis's address replaces an empty REDIS_HOST. */
+    private volatile Settings settings;
+    private volatile Hub hub;
+    private volatile Subscriptions subscriptions;
+    private volatile UpgradeGate gate;
+    private volatile WebServer server;
+    private volatile boolean started;
 
-    private Service(Settings settings) {
-        this.settings = settings;
-        this.redisStatus = new RedisStatus();
-        this.connector = new RedisConnector(settings.redis());
-        stopOrder.push(connector);
-        this.store = new RedisStore(connector, redisStatus);
-        this.subscriptions = new Subscriptions(connector, redisStatus, settings.redis().subscriberConnections(),
-                                               settings.redis().subscriberPingInterval(), store::answers);
-        stopOrder.push(subscriptions);
-        this.hub = new Hub(subscriptions, latest);
+    private Service() {
     }
 
     /**
@@ -85,48 +81,67 @@ public final class Service implements AutoCloseable {
      * @param settings     validated settings
      * @param serverConfig the {@code server} config node, for Helidon's own listener settings
      * @return the running service
+     * @throws StartupException when the server cannot listen; other failures as thrown by the component that failed
      */
     public static Service start(Settings settings, Config serverConfig) {
-        EmbeddedRedis embedded = null;
-        Settings effective = settings;
-        if (settings.redis().embedded()) {
-            embedded = EmbeddedRedis.start();
-            effective = settings.withRedis(settings.redis().at(embedded.host(), embedded.port()));
-            LOGGER.log(Level.INFO, "No REDIS_HOST given: started an embedded Redis at " + embedded.host() + ":"
-                    + embedded.port());
-        }
+        Service service = new Service();
         try {
-            Service service = new Service(effective);
-            if (embedded != null) {
-                service.stopOrder.addLast(embedded);
-            }
-            service.run(serverConfig, settings.redis().embedded());
+            service.run(settings, serverConfig);
             return service;
         } catch (RuntimeException e) {
-            if (embedded != null) {
-                embedded.close();
-            }
+            service.close();
             throw e;
         }
     }
 
-    private void run(Config serverConfig, boolean embeddedRedis) {
-        FrameEncoder encoder = new FrameEncoder(settings.battery().staleAfter());
-        StaleWatch staleWatch = new StaleWatch(hub, latest, store, encoder);
-        ServiceMetrics metrics = new ServiceMetrics(hub::size, subscriptions::size, subscriptions::connected,
-                                                    subscriptions::reconnects, staleWatch::staleCount);
+    private void run(Settings requested, Config serverConfig) {
+        settings = requested;
+        // before anything starts: a taken port is the commonest failed start, and Helidon would report it with a
+        // stack trace after the Redis side had started
+        whyNotListening().ifPresent(why -> {
+            throw cannotListen(why);
+        });
+        if (requested.redis().embedded()) {
+            EmbeddedRedis embedded = EmbeddedRedis.start();
+            stopOrder.push(embedded);
+            settings = requested.withRedis(requested.redis().at(embedded.host(), embedded.port()));
+            LOGGER.log(Level.INFO, "No REDIS_HOST given: started an embedded Redis at " + embedded.host() + ":"
+                    + embedded.port());
+        }
+        ServiceMetrics metrics = new ServiceMetrics();
         stopOrder.push(metrics);
+        Housekeeping housekeeping = new Housekeeping(metrics);
+        stopOrder.push(housekeeping);
+        RedisStatus redisStatus = new RedisStatus();
+        RedisConnector connector = new RedisConnector(settings.redis());
+        stopOrder.push(connector);
+        RedisStore store = new RedisStore(connector, redisStatus, metrics);
+        // a pass that reads Redis may wait for a pooled connection and its command, twice (the one retry)
+        Duration redisWait = settings.redis().timeout().multipliedBy(4);
+        subscriptions = new Subscriptions(connector, redisStatus, settings.redis().subscriberConnections(),
+                                          settings.redis().subscriberPingInterval(), store::answers, housekeeping);
+        stopOrder.push(subscriptions);
+        LatestStates latest = new LatestStates();
+        hub = new Hub(subscriptions, latest);
+        FrameEncoder encoder = new FrameEncoder(settings.battery().staleAfter());
+        StaleWatch staleWatch = new StaleWatch(hub, latest, store, encoder, redisWait, housekeeping);
+        metrics.watch(new ServiceMetrics.Gauges(hub::size, subscriptions::size, subscriptions::connected,
+                                                subscriptions::reconnects, staleWatch::staleCount,
+                                                subscriptions::owed));
         Snapshots snapshots = new Snapshots(latest, store, encoder, metrics);
 
         subscriptions.deliverTo(new UpdateRelay(store, encoder, hub, metrics), latest);
         redisStatus.onResync(hub::resyncAll);
-        FleetWatcher watcher = new FleetWatcher(store, hub, settings.ws().batteryPollInterval());
+        FleetWatcher watcher = new FleetWatcher(store, hub, settings.ws().batteryPollInterval(), redisWait,
+                                                housekeeping);
         watcher.start();
         stopOrder.push(watcher::stop);
-        SlowClientReaper reaper = new SlowClientReaper(hub, metrics, settings.ws().slowClientTimeout());
+        hub.onUnknownWanted(watcher::pollSoon);
+        SlowClientReaper reaper = new SlowClientReaper(hub, metrics, settings.ws().slowClientTimeout(),
+                                                       housekeeping);
         reaper.start();
         stopOrder.push(reaper::stop);
-        KeepaliveTicker keepalive = new KeepaliveTicker(hub, settings.ws().pingInterval());
+        KeepaliveTicker keepalive = new KeepaliveTicker(hub, settings.ws().pingInterval(), housekeeping);
         keepalive.start();
         stopOrder.push(keepalive::stop);
         staleWatch.start();
@@ -134,6 +149,7 @@ public final class Service implements AutoCloseable {
 
         // demo mode: made-up data (the embedded Redis, which a deployment gets by forgetting REDIS_HOST, or the
         // simulator) must never pass for a real fleet
+        boolean embeddedRedis = requested.redis().embedded();
         boolean demo = embeddedRedis || settings.simulator().runs(embeddedRedis);
         if (demo) {
             LOGGER.log(Level.WARNING, "Demo mode: " + (embeddedRedis ? "no REDIS_HOST given, the service runs its own"
@@ -149,7 +165,7 @@ public final class Service implements AutoCloseable {
         ExpiryTimer expiry = new ExpiryTimer();
         stopOrder.push(expiry);
         gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics, authenticator);
-        server = WebServer.builder()
+        WebServer built = WebServer.builder()
                 .config(serverConfig)
                 .host(settings.server().host())
                 .port(settings.server().port())
@@ -169,7 +185,8 @@ public final class Service implements AutoCloseable {
                                 .addCheck(new RedisHealthCheck(redisStatus::isUp, store::ping,
                                                                embeddedRedis ? () -> "embedded (demo)"
                                                                        : connector::where))
-                                .addCheck(new LivenessCheck())
+                                .addCheck(new LivenessCheck(() -> housekeeping.late(System.nanoTime()),
+                                                            () -> reaper.unreaped(System.nanoTime())))
                                 .build(),
                         MetricsObserver.create()))
                 .routing(http -> http
@@ -182,18 +199,46 @@ public final class Service implements AutoCloseable {
                                                                                   .welcome("index.html")
                                                                                   .build())))
                 .addRouting(WebSocketRoutes.create(hub, snapshots, metrics, settings.ws(), gate, authenticator, expiry))
-                .build()
-                .start();
+                .build();
+        built.start();
+        if (!built.isRunning()) {
+            // taken since the check above, or another listener failure: Helidon logs it and returns a stopped server
+            throw cannotListen(whyNotListening().orElse("the web server did not start (its log line above says"
+                                                                + " why)"));
+        }
+        server = built;
         String tls = server.hasTls() ? "s" : "";
         LOGGER.log(Level.INFO, "WebSocket at ws" + tls + "://" + settings.server().host() + ":" + server.port()
                 + "/ws, dashboard at http" + tls + "://" + settings.server().host() + ":" + server.port()
                 + "/, Redis at " + connector.where());
 
-        if (settings.simulator().runs(embeddedRedis)) {
+        if (settings.simulator().runs(requested.redis().embedded())) {
             BatterySimulator simulator = new BatterySimulator(settings.simulator(), new RedisTelemetryWriter(connector));
             simulator.start();
             stopOrder.push(simulator);
         }
+        started = true;
+    }
+
+    /**
+     * Why the listener cannot bind its address, as the operating system says it (the port is in use, the address is
+     * not this host's, the port needs privileges); empty when it can. A free port (0) always can.
+     */
+    private Optional<String> whyNotListening() {
+        if (settings.server().port() == 0) {
+            return Optional.empty();
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(settings.server().host(), settings.server().port()));
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(String.valueOf(e.getMessage()));
+        }
+    }
+
+    private StartupException cannotListen(String why) {
+        return new StartupException("Cannot listen on " + settings.server().host() + ":" + settings.server().port()
+                                            + " (WS_HOST, WS_PORT): " + why + ".");
     }
 
     /** The port the server listens on. */
@@ -219,7 +264,8 @@ public final class Service implements AutoCloseable {
     /**
      * Graceful stop: every client gets a close frame with 1001 (going away), stuck ones are dropped after a short
      * grace, then the server, the Redis connections and the embedded Redis stop. New upgrades are refused (503) from
-     * the start. Safe to call more than once (the SIGTERM handler and the shutdown hook both call it).
+     * the start. Safe to call more than once (the SIGTERM handler and the shutdown hook both call it), and on a
+     * service whose start failed part way: it releases what had started.
      */
     @Override
     public void close() {
@@ -229,6 +275,23 @@ public final class Service implements AutoCloseable {
         if (gate != null) {
             gate.stopAccepting();
         }
+        if (hub != null) {
+            closeClients();
+        }
+        if (server != null) {
+            server.stop();
+        }
+        while (!stopOrder.isEmpty()) {
+            try {
+                stopOrder.pop().close();
+            } catch (Exception e) {
+                LOGGER.log(Level.WARNING, "While stopping, a component failed to stop cleanly: " + e);
+            }
+        }
+        LOGGER.log(Level.INFO, started ? "Stopped" : "Released everything the failed start had started");
+    }
+
+    private void closeClients() {
         hub.closeAll(1001, "server shutting down");
         long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
         while (hub.size() > 0 && System.nanoTime() < deadline) {
@@ -240,16 +303,5 @@ public final class Service implements AutoCloseable {
             }
         }
         hub.sessions().forEach(ClientSession::abort);
-        if (server != null) {
-            server.stop();
-        }
-        while (!stopOrder.isEmpty()) {
-            try {
-                stopOrder.pop().close();
-            } catch (Exception e) {
-                LOGGER.log(Level.DEBUG, "while stopping: " + e);
-            }
-        }
-        LOGGER.log(Level.INFO, "Stopped");
     }
 }

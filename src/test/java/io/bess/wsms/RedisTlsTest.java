@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.bess.wsms.support.RawUpgrade;
+import io.bess.wsms.support.RequiresTool;
 import io.bess.wsms.support.TestRedis;
+import io.bess.wsms.support.Tool;
 import io.bess.wsms.support.WsTestClient;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -28,9 +29,8 @@ import static org.awaitility.Awaitility.await;
  * with TLS; the embedded 6.2 binary is not). The service runs as its own process so that its trust store (a
  * throwaway self-signed certificate) is set the standard way, with {@code -Djavax.net.ssl.trustStore}.
  */
+@RequiresTool({Tool.REDIS_7, Tool.OPENSSL})
 class RedisTlsTest {
-    private static final Path SYSTEM_REDIS = Path.of("/usr/bin/redis-server");
-
     @TempDir
     Path dir;
     private final List<Process> processes = new ArrayList<>();
@@ -38,18 +38,14 @@ class RedisTlsTest {
 
     @BeforeEach
     void startTlsRedis() throws Exception {
-        assumeThat(Files.isExecutable(SYSTEM_REDIS)).as("a TLS-capable redis-server at " + SYSTEM_REDIS
-                + " (Debian: apt-get install redis-server)").isTrue();
-        assumeThat(Files.isExecutable(Path.of("/usr/bin/openssl"))).as("openssl, to make a test certificate")
-                .isTrue();
-        run(List.of("/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        run(List.of(Tool.OPENSSL.path().toString(), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                     "-keyout", "key.pem", "-out", "cert.pem", "-subj", "/CN=127.0.0.1",
                     "-addext", "subjectAltName=IP:127.0.0.1"));
         run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-importcert",
                     "-noprompt", "-alias", "redis", "-file", "cert.pem", "-keystore", "trust.p12",
                     "-storetype", "PKCS12", "-storepass", "changeit"));
         tlsPort = TestRedis.freePort();
-        processes.add(new ProcessBuilder(SYSTEM_REDIS.toString(), "--port", "0", "--tls-port",
+        processes.add(new ProcessBuilder(Tool.REDIS_7.path().toString(), "--port", "0", "--tls-port",
                                          Integer.toString(tlsPort), "--bind", "127.0.0.1",
                                          "--tls-cert-file", "cert.pem", "--tls-key-file", "key.pem",
                                          "--tls-ca-cert-file", "cert.pem", "--tls-auth-clients", "no",
@@ -134,7 +130,7 @@ class RedisTlsTest {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("tool.log").toFile()).start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assumeThat(p.exitValue()).as(String.join(" ", command) + ": " + Files.readString(dir.resolve("tool.log")))
+        assertThat(p.exitValue()).as(String.join(" ", command) + ": " + Files.readString(dir.resolve("tool.log")))
                 .isZero();
     }
 

@@ -22,11 +22,20 @@ import static org.awaitility.Awaitility.await;
  * the flag clears with the next real update.
  */
 class StaleBatteriesTest {
-    private static final Duration STALE_AFTER = Duration.ofSeconds(2);
+    /**
+     * 5 s, not 2: battery 1 reports every 300 ms and must never be flagged, so the window is the longest pause its
+     * reporter thread and the service may take on a busy 2-core machine (2 s left 1.7 s of slack).
+     */
+    private static final Duration STALE_AFTER = Duration.ofSeconds(5);
+    /**
+     * The stale watch checks every second (a quarter of the window, at most 1 s): the flag comes within this after the
+     * window. Seen: 413 ms late with a 2 s window, 567-993 ms with 5 s.
+     */
+    private static final Duration FLAG_LATENESS = Duration.ofSeconds(5);
     private static final Duration PATIENCE = Duration.ofSeconds(15);
 
     @RegisterExtension
-    static final LiveService LIVE = new LiveService(Map.of("battery.stale-after", "2s"));
+    static final LiveService LIVE = new LiveService(Map.of("battery.stale-after", STALE_AFTER.toSeconds() + "s"));
 
     @Test
     void aSilentBatteryIsFlaggedEverywhereAReportingOneNeverAndTheFlagClearsOnItsNextUpdate() throws Exception {
@@ -56,6 +65,8 @@ class StaleBatteriesTest {
                         && frame.getJsonObject("battery:2:data").getBoolean("stale", false);
             });
             long flaggedAfter = System.currentTimeMillis() - lastReport;
+            assertThat(flaggedAfter).as("ms from the last report to the stale flag: never early, not much late")
+                    .isBetween(STALE_AFTER.toMillis(), STALE_AFTER.plus(FLAG_LATENESS).toMillis());
             JsonObject two = flagged.getJsonObject("battery:2:data");
             assertThat(two.getInt("voltage")).as("its last state, once more").isEqualTo(222);
             assertThat(two.getJsonNumber("timestamp").longValue()).isEqualTo(lastReport);

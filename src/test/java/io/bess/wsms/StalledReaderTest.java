@@ -2,6 +2,7 @@ package io.bess.wsms;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import io.bess.wsms.hub.ClientSession;
 import io.bess.wsms.support.RawWsClient;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A client that stops reading while thousands of updates flow: the others keep up, its queue stays bounded by its
@@ -34,6 +36,10 @@ class StalledReaderTest {
             assertThat(stalled.status()).isEqualTo(101);
             try (WsTestClient live = WsTestClient.connect(service.ws("batteries=1,2,3"))) {
                 live.next();
+                // the subscriptions follow the connect asynchronously: publish once they hold, so that every update
+                // reaches the service (else a catch-up read brings the last state only, and nothing piles up)
+                await().atMost(Duration.ofSeconds(20)).until(() -> IntStream.rangeClosed(1, BATTERIES)
+                        .allMatch(id -> redis.subscribers(id) >= 1));
                 // big frames fill the stalled socket's buffers quickly
                 String padding = "x".repeat(2_000);
                 try (Jedis jedis = redis.jedis()) {

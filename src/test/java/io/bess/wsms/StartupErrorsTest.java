@@ -1,5 +1,6 @@
 package io.bess.wsms;
 
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +68,29 @@ class StartupErrorsTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stderr()).startsWith("websocket-server-ms: The file ").contains("config/application.yaml")
                 .contains("line 3, column 1").doesNotContain("\tat ").hasLineCount(1);
+    }
+
+    @Test
+    void portInUseExitsWithCode2AndOneSentenceNamingThePortAndTheCause() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Result result = runMain(Map.of("WS_PORT", Integer.toString(taken.getLocalPort())));
+            assertThat(result.exitCode()).isEqualTo(2);
+            assertThat(result.stderr().lines().filter(l -> l.startsWith("websocket-server-ms: ")).toList())
+                    .singleElement().asString()
+                    .contains(":" + taken.getLocalPort()).contains("Address already in use").contains("WS_PORT");
+        }
+    }
+
+    @Test
+    void anyOtherFailedStartExitsWithCode2AndASentenceSayingWhy() throws Exception {
+        // a listener setting Helidon itself reads, wrong: the start fails at its last step, after Redis started
+        Files.createDirectories(workDir.resolve("config"));
+        Files.writeString(workDir.resolve("config/application.yaml"), "server:\n  port: 0\n  backlog: many\n");
+        Result result = runMain(Map.of());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr().lines().filter(l -> l.startsWith("websocket-server-ms: ")).toList())
+                .singleElement().asString().startsWith("websocket-server-ms: The service could not start: ")
+                .contains("backlog");
     }
 
     private record Result(int exitCode, String stderr, String stdout) {

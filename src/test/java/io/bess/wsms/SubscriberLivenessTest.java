@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 class SubscriberLivenessTest {
     @Test
     void silentSubscribedConnectionIsReplacedAndUpdatesFlowAgain() throws Exception {
-        try (TestRedis redis = TestRedis.start();
+        try (TestRedis redis = seeded(TestRedis.start());
              ServiceFixture service = ServiceFixture.start(Map.of(
                      "redis.host", "127.0.0.1", "redis.port", Integer.toString(redis.port()),
                      "redis.subscriber-ping-interval", "200ms"));
@@ -44,6 +44,12 @@ class SubscriberLivenessTest {
             assertThat(client.awaitJson(j -> j.containsKey("battery:1:data")
                     && j.getJsonObject("battery:1:data").getInt("voltage") == 321)).isNotNull();
         }
+    }
+
+    /** Battery 1 in the fleet: only ids of the fleet get a Redis subscription. */
+    private static TestRedis seeded(TestRedis redis) {
+        redis.write(1, TestRedis.reading(System.currentTimeMillis(), 1));
+        return redis;
     }
 
     /** The id of the connection subscribed to battery 1's channel, as Redis lists it. */

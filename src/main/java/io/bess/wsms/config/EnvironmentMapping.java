@@ -78,6 +78,7 @@ public final class EnvironmentMapping {
         t.put("WS_JWT_DASHBOARD_CLIENT", "auth.jwt.dashboard-client-id");
         t.put("WS_ALLOWED_ORIGINS", "ws.allowed-origins");
         t.put("WS_MAX_CONNECTIONS", "ws.max-connections");
+        t.put("WS_MAX_COMMANDS_PER_SECOND", "ws.max-commands-per-second");
         // straight onto Helidon's own listener TLS keys: Helidon reads them, TlsFiles checks them first
         t.put("WS_TLS_CERT", "server." + TlsFiles.CERT_CHAIN);
         t.put("WS_TLS_KEY", "server." + TlsFiles.PRIVATE_KEY);

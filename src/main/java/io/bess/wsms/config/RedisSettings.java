@@ -40,7 +40,7 @@ public record RedisSettings(RedisTopology topology, int database, String passwor
                                                    r.string("password", ""),
                                                    r.bool("ssl", false),
                                                    r.duration("timeout", Duration.ofSeconds(2), Duration.ofMillis(50)),
-                                                   r.integer("pool-size", 32, 2, 1024),
+                                                   r.integer("pool-size", 32, 1, 1024),
                                                    r.integer("subscriber-connections", 16, 1, 1024),
                                                    r.bool("sharded-pubsub", false),
                                                    r.duration("subscriber-ping-interval", Duration.ofSeconds(5),

@@ -148,7 +148,7 @@ public final class ClientSession {
 
     void select(Selection next) {
         selection = next;
-        outbox.discardIf(battery -> !next.includes(battery));
+        outbox.discardUnwanted(next);
     }
 
     /** Asks the writer to ping now; the hub's {@link KeepaliveTicker} calls it once per ping interval. */

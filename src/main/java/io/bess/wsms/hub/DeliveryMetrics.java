@@ -29,6 +29,10 @@ public interface DeliveryMetrics {
     default void frameConflated() {
     }
 
+    /** A client's command was refused: it sent more than its rate limit allows. */
+    default void commandRefused() {
+    }
+
     /**
      * A client was closed by the server.
      *

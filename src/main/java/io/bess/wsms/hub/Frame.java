@@ -49,6 +49,18 @@ public record Frame(EncodedState state, boolean stale, byte[] wire, long receive
         return stale ? ~state.stateHash() : state.stateHash();
     }
 
+    /**
+     * Whether this frame should take the place of another one of the same battery that is queued or held: the one
+     * ordering rule of the hub, whoever published the two. A newer state wins ({@link EncodedState#supersedes}); a
+     * stale flag wins only over the very state it flags, never over a newer one.
+     *
+     * @param other the frame queued or held now
+     * @return true to replace it
+     */
+    public boolean replaces(Frame other) {
+        return state.supersedes(other.state) || stale && !other.stale && state.equals(other.state);
+    }
+
     /** The frame's text, decoded from its wire bytes (for logs and tests). */
     public String text() {
         int length = wire[1] & 0x7f;

@@ -25,6 +25,11 @@ public final class Hub {
     private final List<ClientSession> everyBattery = new CopyOnWriteArrayList<>();
     private final Map<Integer, List<ClientSession>> byBattery = new ConcurrentHashMap<>();
     private Set<Integer> known = Set.of();
+    /** The batteries last handed to the upstream subscriptions; guarded by the lock. */
+    private Set<Integer> retained = Set.of();
+    /** A client wants a battery the hub does not know (yet); guarded by the lock. */
+    private boolean unknownWanted;
+    private final List<Runnable> onUnknownWanted = new CopyOnWriteArrayList<>();
 
     /**
      * Creates a hub.
@@ -144,16 +149,36 @@ public final class Hub {
             if (!sessions.contains(session)) {
                 return;
             }
-            boolean fewer = unindex(session, session.selection());
+            Selection previous = session.selection();
+            // only what changed is re-indexed: a command costs its own ids under the lock, not the whole selection,
+            // and a battery's list of clients (copy-on-write) is not copied for clients that stay on it
+            boolean fewer = unindex(session, previous.all() == next.all() ? difference(previous, next) : previous);
             session.select(next);
             if (snapshot != null) {
                 session.requestSnapshot(snapshot);
             }
-            boolean more = index(session, next);
+            boolean more = index(session, previous.all() == next.all() ? difference(next, previous) : next);
             if (fewer || more) {
                 reconcile();
             }
         }
+    }
+
+    /**
+     * The part of {@code from} that {@code other} lacks, as the hub indexes it: for explicit selections, their ids;
+     * for two selections of every battery, nothing (the index holds such a client once, whatever it excludes).
+     */
+    private static Selection difference(Selection from, Selection other) {
+        if (from.all()) {
+            return Selection.of(Set.of());
+        }
+        Set<Integer> only = new HashSet<>();
+        for (Integer battery : from.ids()) {
+            if (!other.ids().contains(battery)) {
+                only.add(battery);
+            }
+        }
+        return Selection.of(only);
     }
 
     /**
@@ -168,6 +193,15 @@ public final class Hub {
                 reconcile();
             }
         }
+    }
+
+    /**
+     * Registers what to do when a client selects a battery the hub does not know: look at the fleet again soon.
+     *
+     * @param listener must not block (it runs under the hub's lock)
+     */
+    public void onUnknownWanted(Runnable listener) {
+        onUnknownWanted.add(listener);
     }
 
     /** The fleet's battery ids, as last told. */
@@ -226,6 +260,9 @@ public final class Hub {
                 list = new CopyOnWriteArrayList<>();
                 byBattery.put(battery, list);
                 grown = true;
+                if (!known.contains(battery)) {
+                    unknownWanted = true;
+                }
             }
             list.add(session);
         }
@@ -251,11 +288,32 @@ public final class Hub {
         return shrunk;
     }
 
+    /**
+     * Keeps the upstream subscriptions equal to the batteries someone wants that exist: an id a client selected
+     * that is not in the fleet costs no Redis subscription until it appears in the fleet's set of ids (its state
+     * then arrives with the subscription's catch-up read). Called with the lock held.
+     */
     private void reconcile() {
-        Set<Integer> wanted = new HashSet<>(byBattery.keySet());
-        if (!everyBattery.isEmpty()) {
-            wanted.addAll(known);
+        if (unknownWanted) {
+            // it may have just been added to the fleet: look now rather than at the next poll, so that a client of
+            // a new battery does not miss its first updates for up to a poll interval
+            unknownWanted = false;
+            onUnknownWanted.forEach(Runnable::run);
         }
-        interest.retain(wanted);
+        Set<Integer> wanted;
+        if (everyBattery.isEmpty()) {
+            wanted = new HashSet<>();
+            for (Integer battery : byBattery.keySet()) {
+                if (known.contains(battery)) {
+                    wanted.add(battery);
+                }
+            }
+        } else {
+            wanted = known;
+        }
+        if (!wanted.equals(retained)) {
+            retained = Set.copyOf(wanted);
+            interest.retain(retained);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.bess.wsms.hub;
 
 import java.time.Duration;
 
+import io.bess.wsms.timer.Housekeeping;
 import io.bess.wsms.timer.Periodic;
 
 /**
@@ -16,6 +17,7 @@ public final class KeepaliveTicker {
 
     private final Hub hub;
     private final Duration interval;
+    private final Housekeeping housekeeping;
     private volatile Periodic loop;
     /** Which slot is due next; touched by the ticker's thread only. */
     private int next;
@@ -24,22 +26,24 @@ public final class KeepaliveTicker {
      * Creates the ticker.
      *
      * @param hub      the clients
-     * @param interval the ping interval
+     * @param interval     the ping interval
+     * @param housekeeping runs the ticks
      */
-    public KeepaliveTicker(Hub hub, Duration interval) {
+    public KeepaliveTicker(Hub hub, Duration interval, Housekeeping housekeeping) {
         this.hub = hub;
         this.interval = interval;
+        this.housekeeping = housekeeping;
     }
 
     /** Starts ticking on a virtual thread. */
     public void start() {
-        loop = Periodic.every("keepalive-ticker", interval.dividedBy(SLOTS), this::tick);
+        loop = housekeeping.every("keepalive-ticker", interval.dividedBy(SLOTS), this::tick);
     }
 
     /** Stops ticking. */
     public void stop() {
         if (loop != null) {
-            loop.close();
+            housekeeping.stop(loop);
         }
     }
 

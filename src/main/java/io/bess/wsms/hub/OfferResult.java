@@ -6,6 +6,8 @@ public enum OfferResult {
     QUEUED,
     /** Replaced an older queued state of the same battery (the client is behind). */
     CONFLATED,
+    /** Older than the state already queued for its battery (another publisher got there first): dropped. */
+    OUTDATED,
     /** The session is closing; the frame was not queued. */
     CLOSED
 }

@@ -4,13 +4,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.IntPredicate;
 
 /**
  * A client's pending work, bounded by its number of batteries: at most one state per battery (a newer state
- * replaces a queued older one: conflation), at most one snapshot request, a ping flag and a few notices (error
- * frames and pongs). It also decides when the client's writer runs: offers never block and never throw, and a
- * writer is claimed only when there is work and none is running, so a client with nothing to send has no thread.
+ * replaces a queued older one: conflation; an older one never replaces a newer one), at most one snapshot request,
+ * a ping flag and a few notices (error frames and pongs). It also decides when the client's writer runs: offers
+ * never block and never throw, and a writer is claimed only when there is work and none is running, so a client
+ * with nothing to send has no thread.
  */
 final class Outbox {
     /** Error frames beyond this are dropped: a flood of bad commands cannot grow memory. */
@@ -50,8 +50,18 @@ final class Outbox {
         if (close != null || ended) {
             return OfferResult.CLOSED;
         }
-        Frame previous = updates.put(frame.battery(), frame);
-        return previous == null ? OfferResult.QUEUED : OfferResult.CONFLATED;
+        Frame queued = updates.get(frame.battery());
+        if (queued == null) {
+            updates.put(frame.battery(), frame);
+            return OfferResult.QUEUED;
+        }
+        // frames of one battery come from several threads (signal readers, the stale watch, two lanes while a slot
+        // moves): a later offer is not always a newer state
+        if (!frame.replaces(queued)) {
+            return OfferResult.OUTDATED;
+        }
+        updates.put(frame.battery(), frame);
+        return OfferResult.CONFLATED;
     }
 
     /** Queues a control or error frame (wire bytes); false when dropped. */
@@ -78,9 +88,12 @@ final class Outbox {
         pingDue = true;
     }
 
-    /** Forgets queued states of batteries the client no longer wants. */
-    synchronized void discardIf(IntPredicate unwanted) {
-        updates.keySet().removeIf(unwanted::test);
+    /** Forgets the queued states, and the pending snapshot, of batteries the client no longer wants. */
+    synchronized void discardUnwanted(Selection wanted) {
+        updates.keySet().removeIf(battery -> !wanted.includes(battery));
+        if (snapshot != null) {
+            snapshot = snapshot.within(wanted);
+        }
     }
 
     /** Asks the writer to send a close frame and stop; later offers are refused. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.bess.wsms.timer.Housekeeping;
 import io.bess.wsms.timer.Periodic;
 
 /**
@@ -23,6 +24,7 @@ public final class SlowClientReaper {
     private final long graceNanos;
     private final Duration period;
     private final Map<ClientSession, Long> closing = new ConcurrentHashMap<>();
+    private final Housekeeping housekeeping;
     private volatile Periodic loop;
 
     /**
@@ -30,10 +32,12 @@ public final class SlowClientReaper {
      *
      * @param hub     the clients
      * @param metrics where closes are counted
-     * @param timeout how long a writer may be stuck
+     * @param timeout      how long a writer may be stuck
+     * @param housekeeping runs the checks
      */
-    public SlowClientReaper(Hub hub, DeliveryMetrics metrics, Duration timeout) {
+    public SlowClientReaper(Hub hub, DeliveryMetrics metrics, Duration timeout, Housekeeping housekeeping) {
         this.hub = hub;
+        this.housekeeping = housekeeping;
         this.metrics = metrics;
         this.timeoutNanos = timeout.toNanos();
         this.graceNanos = Math.min(timeout.toNanos(), Duration.ofSeconds(2).toNanos());
@@ -43,14 +47,32 @@ public final class SlowClientReaper {
 
     /** Starts checking on a virtual thread. */
     public void start() {
-        loop = Periodic.every("slow-client-reaper", period, () -> check(System.nanoTime()));
+        loop = housekeeping.every("slow-client-reaper", period, () -> check(System.nanoTime()));
     }
 
     /** Stops checking. */
     public void stop() {
         if (loop != null) {
-            loop.close();
+            housekeeping.stop(loop);
         }
+    }
+
+    /**
+     * Clients whose writer has been stuck longer than the reaper needs to end it (the timeout, the grace after the
+     * close frame, and three passes): the reaper has failed them, and only a restart frees them.
+     *
+     * @param nowNanos {@link System#nanoTime()}
+     * @return how many
+     */
+    public int unreaped(long nowNanos) {
+        long limit = timeoutNanos + graceNanos + 3 * period.toNanos();
+        int stuck = 0;
+        for (ClientSession session : hub.sessions()) {
+            if (session.stalledNanos(nowNanos) > limit) {
+                stuck++;
+            }
+        }
+        return stuck;
     }
 
     /** One pass over every client; visible to tests, which need not wait for the timer. */

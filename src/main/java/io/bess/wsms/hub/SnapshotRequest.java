@@ -12,6 +12,11 @@ import java.util.Set;
 public record SnapshotRequest(boolean whole, Set<Integer> batteries) {
     /** A snapshot of the client's whole selection. */
     public static final SnapshotRequest WHOLE = new SnapshotRequest(true, Set.of());
+    /**
+     * Pending requests naming more batteries than this become one of the whole selection: a client that keeps
+     * subscribing and never reads cannot grow its pending request, and the whole snapshot shows at least as much.
+     */
+    static final int MAX_NAMED = 1024;
 
     /** Defensive copy. */
     public SnapshotRequest {
@@ -38,6 +43,25 @@ public record SnapshotRequest(boolean whole, Set<Integer> batteries) {
         }
         Set<Integer> union = new HashSet<>(batteries);
         union.addAll(other.batteries);
-        return of(union);
+        return union.size() > MAX_NAMED ? WHOLE : of(union);
+    }
+
+    /**
+     * This request without the batteries the client no longer wants.
+     *
+     * @param wanted the client's selection now
+     * @return the request (answered with {@code {}} when nothing of it is left: a subscribe is always answered)
+     */
+    SnapshotRequest within(Selection wanted) {
+        if (whole) {
+            return this;
+        }
+        Set<Integer> kept = new HashSet<>();
+        for (Integer battery : batteries) {
+            if (wanted.includes(battery)) {
+                kept.add(battery);
+            }
+        }
+        return kept.size() == batteries.size() ? this : of(kept);
     }
 }

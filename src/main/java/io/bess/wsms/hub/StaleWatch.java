@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import io.bess.wsms.timer.Housekeeping;
 import io.bess.wsms.timer.Periodic;
 
 /**
@@ -23,6 +24,8 @@ public final class StaleWatch {
     private final FleetStore store;
     private final FrameEncoder encoder;
     private final Duration period;
+    private final Duration longestPass;
+    private final Housekeeping housekeeping;
     private volatile int staleCount;
     private volatile Periodic loop;
 
@@ -34,8 +37,13 @@ public final class StaleWatch {
      * @param store   timestamps of batteries not held
      * @param encoder decides staleness (its stale time) and encodes the stale frames; the check runs four times per
      *                stale time, at most once a second
+     * @param longestPass  the longest a pass may wait for the store (its timeouts)
+     * @param housekeeping runs the checks
      */
-    public StaleWatch(Hub hub, LatestStates latest, FleetStore store, FrameEncoder encoder) {
+    public StaleWatch(Hub hub, LatestStates latest, FleetStore store, FrameEncoder encoder, Duration longestPass,
+                      Housekeeping housekeeping) {
+        this.longestPass = longestPass;
+        this.housekeeping = housekeeping;
         this.hub = hub;
         this.latest = latest;
         this.store = store;
@@ -47,14 +55,14 @@ public final class StaleWatch {
     /** Starts checking on a virtual thread; does nothing when stale batteries are not flagged. */
     public void start() {
         if (encoder.flagsStale()) {
-            loop = Periodic.every("stale-watch", period, this::check);
+            loop = housekeeping.every("stale-watch", period, longestPass, this::check);
         }
     }
 
     /** Stops checking. */
     public void stop() {
         if (loop != null) {
-            loop.close();
+            housekeeping.stop(loop);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import io.bess.wsms.hub.DeliveryMetrics;
 import io.bess.wsms.redis.UpstreamMetrics;
+import io.bess.wsms.timer.Housekeeping;
 import io.bess.wsms.web.UpgradeGate;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.FunctionalCounter;
@@ -25,7 +26,7 @@ import io.helidon.metrics.api.Timer;
  * Prometheus histograms with a fixed, small set of buckets ({@link #BUCKETS}) and no client-side quantiles.
  */
 public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, UpgradeGate.RefusalCounter,
-                                             AutoCloseable {
+                                             Housekeeping.Failures, AutoCloseable {
     private static final String PREFIX = "wsms.";
     private static final String SNAPSHOT_STATES = "Battery states put into snapshot frames and REST answers, by where"
             + " they came from: held in memory (cache) or read from Redis";
@@ -41,46 +42,51 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
                                                                 "too_many_connections", "redis_unavailable");
     /** Reasons the server closes clients for, exported at 0 before the first close. */
     private static final List<String> CLOSE_REASONS = List.of("slow", "keepalive", "message_too_big",
-                                                              "binary_frame", "token_expired");
+                                                              "binary_frame", "too_many_commands",
+                                                              "token_expired");
 
     private final MeterRegistry registry;
     private final List<Meter> created = new ArrayList<>();
     private final Counter framesSent;
     private final Counter framesConflated;
     private final Counter redisMessages;
+    private final Counter commandsRefused;
     private final Counter snapshotFromMemory;
     private final Counter snapshotFromRedis;
     private final Timer deliveryDelay;
     private final Timer pipelineLatency;
-    private final Supplier<Long> redisReconnects;
+    private volatile Supplier<Long> redisReconnects = () -> 0L;
 
     /**
-     * Registers the meters in Helidon's global registry (the one {@code /observe/metrics} exports).
+     * What the service's components report by themselves, read when metrics are scraped.
      *
      * @param connectedClients      clients connected now
      * @param subscribedChannels    Redis channels subscribed now
      * @param subscriberConnections Redis pub/sub connections holding a subscription now
      * @param redisReconnects       subscriber reconnects so far
      * @param staleBatteries        stale batteries among all known ones
+     * @param batteriesOwed         batteries whose read failed and that are still to be read
      */
-    public ServiceMetrics(Supplier<Integer> connectedClients, Supplier<Integer> subscribedChannels,
-                          Supplier<Integer> subscriberConnections, Supplier<Long> redisReconnects,
-                          Supplier<Integer> staleBatteries) {
+    public record Gauges(Supplier<Integer> connectedClients, Supplier<Integer> subscribedChannels,
+                         Supplier<Integer> subscriberConnections, Supplier<Long> redisReconnects,
+                         Supplier<Integer> staleBatteries, Supplier<Integer> batteriesOwed) {
+    }
+
+    /**
+     * Registers the counters and timers in Helidon's global registry (the one {@code /observe/metrics} exports);
+     * the gauges follow with {@link #watch}, once the components they read exist.
+     */
+    public ServiceMetrics() {
         this.registry = Metrics.globalRegistry();
-        this.redisReconnects = redisReconnects;
         framesSent = counter("frames.sent", "Frames written to clients");
         framesConflated = counter("frames.conflated", "Queued states replaced by newer ones before a slow client"
                 + " read them");
         redisMessages = counter("redis.messages", "Publishes received from Redis");
+        commandsRefused = counter("commands.rate_limited", "Client commands refused with rate_limited (over"
+                + " ws.max-commands-per-second)");
         deliveryDelay = timer("delivery.delay", "From receiving a Redis publish to writing the frame to a client");
         pipelineLatency = timer("pipeline.latency", "The pipeline's latency_ms: server receipt minus device"
                 + " timestamp");
-        gauge("clients.connected", "Connected WebSocket clients", connectedClients);
-        gauge("redis.channels.subscribed", "Redis channels subscribed", subscribedChannels);
-        gauge("redis.subscriber.connections", "Redis pub/sub connections holding a subscription",
-              subscriberConnections);
-        gauge("batteries.stale", "Stale batteries (newest state older than battery.stale-after) among all known ones",
-              staleBatteries);
         snapshotFromMemory = remember(registry.getOrCreate(
                 Counter.builder(PREFIX + "snapshot.states").description(SNAPSHOT_STATES)
                         .tags(List.of(Tag.create("source", "cache")))));
@@ -93,6 +99,24 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
                                               .description("Redis subscriber reconnections after a lost connection")));
         REFUSAL_REASONS.forEach(reason -> reasonCounter("upgrades.refused", reason));
         CLOSE_REASONS.forEach(reason -> reasonCounter("clients.closed", reason));
+        READ_FAILURE_REASONS.forEach(this::readFailureCounter);
+    }
+
+    /**
+     * Registers the gauges.
+     *
+     * @param gauges what they read
+     */
+    public void watch(Gauges gauges) {
+        this.redisReconnects = gauges.redisReconnects();
+        gauge("clients.connected", "Connected WebSocket clients", gauges.connectedClients());
+        gauge("redis.channels.subscribed", "Redis channels subscribed", gauges.subscribedChannels());
+        gauge("redis.subscriber.connections", "Redis pub/sub connections holding a subscription",
+              gauges.subscriberConnections());
+        gauge("batteries.stale", "Stale batteries (newest state older than battery.stale-after) among all known ones",
+              gauges.staleBatteries());
+        gauge("batteries.owed", "Batteries whose read from Redis failed and that are still to be read (they are read"
+                + " again with backoff and sent as soon as Redis answers)", gauges.batteriesOwed());
     }
 
     @Override
@@ -113,6 +137,11 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     }
 
     @Override
+    public void commandRefused() {
+        commandsRefused.increment();
+    }
+
+    @Override
     public void clientClosed(String reason) {
         reasonCounter("clients.closed", reason).increment();
     }
@@ -125,6 +154,19 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     @Override
     public void pipelineLatency(long millis) {
         pipelineLatency.record(Duration.ofMillis(Math.max(0, millis)));
+    }
+
+    @Override
+    public void readFailed(String reason) {
+        readFailureCounter(reason).increment();
+    }
+
+    @Override
+    public void failed(String loop) {
+        remember(registry.getOrCreate(Counter.builder(PREFIX + "housekeeping.failures")
+                                              .description("Passes of a housekeeping loop that threw (the loop keeps"
+                                                                   + " running; the first of each error is logged)")
+                                              .tags(List.of(Tag.create("loop", loop))))).increment();
     }
 
     @Override
@@ -161,6 +203,15 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
                 : "WebSocket upgrades refused, by reason";
         return remember(registry.getOrCreate(Counter.builder(PREFIX + name)
                                                      .description(description)
+                                                     .tags(List.of(Tag.create("reason", reason)))));
+    }
+
+    private Counter readFailureCounter(String reason) {
+        return remember(registry.getOrCreate(Counter.builder(PREFIX + "update.reads.failed")
+                                                     .description("Reads of battery data from Redis that failed, by"
+                                                                          + " reason; each is retried and its"
+                                                                          + " batteries owed, or (wrongtype) the key"
+                                                                          + " is skipped and reported")
                                                      .tags(List.of(Tag.create("reason", reason)))));
     }
 

@@ -1,6 +1,7 @@
 package io.bess.wsms.redis;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -78,6 +79,11 @@ public final class RedisConnector implements AutoCloseable {
      */
     Connection subscriberConnection(HostAndPort node) {
         return new Connection(node, clientConfig);
+    }
+
+    /** The connect and command timeout of every connection (and the longest wait for a pooled one). */
+    public Duration timeout() {
+        return settings.timeout();
     }
 
     /** Where Redis is, for messages and the health check's details. */

@@ -1,6 +1,7 @@
 package io.bess.wsms.redis;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,11 +13,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * after an outage, or its master moved.
  */
 public final class RedisStatus {
+    /** Reads that Redis keeps refusing (see {@link ReadFailure}) for this long, with no read working, are an outage. */
+    static final Duration REFUSALS_BECOME_OUTAGE = Duration.ofSeconds(5);
+    /** A refusal is logged at most this often (with the count since the last line): an ACL mistake is not a flood. */
+    private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
     private static final System.Logger LOGGER = System.getLogger(RedisStatus.class.getName());
 
     private final AtomicBoolean up = new AtomicBoolean(true);
     private final List<Runnable> onResync = new CopyOnWriteArrayList<>();
     private volatile long downSinceNanos;
+    /** Since when reads have been refused with no read working since, 0 when they are not; guarded by this. */
+    private long refusedSinceNanos;
+    /** Whether refusals are running: read without the lock by every successful read, which must stay cheap. */
+    private volatile boolean refusing;
+    /** Whether the current run of refusals was logged, so that its end is logged too; guarded by this. */
+    private boolean refusalsLogged;
+    private long lastRefusalLogNanos;
+    private long refusalsSinceLog;
 
     /** Whether Redis answered the last time the service read it. */
     public boolean isUp() {
@@ -32,7 +45,16 @@ public final class RedisStatus {
         onResync.add(listener);
     }
 
-    void failed(Throwable cause) {
+    /**
+     * A read failed in a way that is an outage ({@link ReadFailure.Kind#OUTAGE}).
+     *
+     * @param failure what happened
+     */
+    void failed(ReadFailure failure) {
+        down(failure.describe());
+    }
+
+    private void down(String why) {
         if (!up.get()) {
             return;
         }
@@ -41,8 +63,49 @@ public final class RedisStatus {
                 return;
             }
             downSinceNanos = System.nanoTime();
-            LOGGER.log(Level.WARNING, "Redis is unreachable (" + RedisConnector.rootMessage(cause) + "): clients stay"
-                    + " connected, subscribers retry with backoff, new connections get 503 until it is back");
+            refusedSinceNanos = 0;
+            refusing = false;
+            refusalsLogged = false;
+            LOGGER.log(Level.WARNING, "Redis cannot be read (" + why + "): clients stay"
+                    + " connected, reads and subscribers retry with backoff, new connections get 503 until it is"
+                    + " back");
+        }
+    }
+
+    /**
+     * Redis answered a read with a refusal that should pass ({@link ReadFailure.Kind#TRANSIENT}): no outage yet, the
+     * reader retries and owes its batteries. Refusals with no working read for {@link #REFUSALS_BECOME_OUTAGE} are
+     * an outage.
+     *
+     * @param failure what Redis answered
+     */
+    void refused(ReadFailure failure) {
+        if (!up.get()) {
+            return;
+        }
+        boolean outage = false;
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (refusedSinceNanos == 0) {
+                refusedSinceNanos = now;
+                refusing = true;
+            } else if (now - refusedSinceNanos > REFUSALS_BECOME_OUTAGE.toNanos()) {
+                outage = true;
+            }
+            refusalsSinceLog++;
+            if (!outage && (lastRefusalLogNanos == 0 || now - lastRefusalLogNanos > REFUSAL_LOG_INTERVAL.toNanos())) {
+                String reads = refusalsSinceLog == 1 ? " read" : " reads";
+                LOGGER.log(Level.WARNING, "Redis refused " + refusalsSinceLog + reads + " (" + failure.describe()
+                        + "): retrying with backoff; the batteries not read are owed and sent as soon as Redis"
+                        + " answers; refusals lasting " + REFUSALS_BECOME_OUTAGE.toSeconds() + " s are an outage");
+                lastRefusalLogNanos = now;
+                refusalsSinceLog = 0;
+                refusalsLogged = true;
+            }
+        }
+        if (outage) {
+            down("every read refused for " + REFUSALS_BECOME_OUTAGE.toSeconds() + " s, the last with "
+                         + failure.describe());
         }
     }
 
@@ -53,6 +116,9 @@ public final class RedisStatus {
      */
     void succeeded() {
         if (up.get()) {
+            if (refusing) {
+                endRefusals();
+            }
             return;
         }
         synchronized (this) {
@@ -65,6 +131,20 @@ public final class RedisStatus {
             onResync.forEach(Runnable::run);
             up.set(true);
         }
+    }
+
+    private synchronized void endRefusals() {
+        if (refusedSinceNanos == 0) {
+            return;
+        }
+        if (refusalsLogged) {
+            long millis = (System.nanoTime() - refusedSinceNanos) / 1_000_000;
+            LOGGER.log(Level.INFO, "Redis answers reads again after " + millis + " ms of refusals: the owed batteries"
+                    + " are being read");
+        }
+        refusedSinceNanos = 0;
+        refusing = false;
+        refusalsLogged = false;
     }
 
     /**

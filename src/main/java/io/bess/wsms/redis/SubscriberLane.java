@@ -1,9 +1,6 @@
 package io.bess.wsms.redis;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,14 +35,8 @@ final class SubscriberLane {
     private final Backoff backoff = new Backoff(BACKOFF_BASE, BACKOFF_CAP);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wanted = lock.newCondition();
-    /** Channel to battery id: what this connection should hold. */
-    private final Map<String, Integer> desired = new HashMap<>();
-    /** Subscribed (or asked for) on the current connection. */
-    private final Set<String> requested = new HashSet<>();
-    /** Asked to be unsubscribed, not yet confirmed: tells our own unsubscribes from those Redis pushes. */
-    private final Set<String> unsubscribing = new HashSet<>();
-    /** Confirmed on the current connection. */
-    private final Set<String> confirmed = new HashSet<>();
+    /** What the connection should hold, asked for and has confirmed; guarded by the lock. */
+    private final LaneChannels channels = new LaneChannels();
     private final AtomicBoolean syncScheduled = new AtomicBoolean();
     private final Events events = new Events();
     private LiveSubscription live;
@@ -127,24 +118,32 @@ final class SubscriberLane {
      * @param remove channels to drop
      */
     void want(Map<String, Integer> add, Set<String> remove) {
+        List<Integer> dropped;
         lock.lock();
         try {
-            desired.keySet().removeAll(remove);
-            desired.putAll(add);
-            if (!desired.isEmpty()) {
+            dropped = channels.want(add, remove);
+            if (!channels.isEmpty()) {
                 wanted.signalAll();
             }
         } finally {
             lock.unlock();
         }
+        if (!dropped.isEmpty()) {
+            batcher.forget(dropped);
+        }
         requestSync();
+    }
+
+    /** Batteries of this connection whose read failed and that are still to be read. */
+    int owed() {
+        return batcher.owed();
     }
 
     /** The channels this connection should hold. */
     int channels() {
         lock.lock();
         try {
-            return desired.size();
+            return channels.size();
         } finally {
             lock.unlock();
         }
@@ -170,14 +169,15 @@ final class SubscriberLane {
     void checkAlive(long nowNanos, Duration silence) {
         lock.lock();
         try {
-            if (!attached || requested.isEmpty()) {
+            String probe = channels.anyRequested();
+            if (!attached || probe == null) {
                 return;
             }
             if (nowNanos - lastHeardNanos > silence.toNanos()) {
                 dropConnection();
                 return;
             }
-            live.probe(requested.iterator().next());
+            live.probe(probe);
         } catch (RuntimeException e) {
             // the connection is broken: the lane's thread sees it and reconnects
             dropConnection();
@@ -201,6 +201,7 @@ final class SubscriberLane {
     /** Ends the lane: its connection is closed and its thread ends. */
     void stop() {
         stopped = true;
+        batcher.stop();
         lock.lock();
         try {
             dropConnection();
@@ -258,7 +259,7 @@ final class SubscriberLane {
     private List<String> awaitChannels() {
         lock.lock();
         try {
-            while (!stopped && desired.isEmpty()) {
+            while (!stopped && channels.isEmpty()) {
                 wanted.awaitUninterruptibly();
             }
             if (stopped) {
@@ -266,7 +267,7 @@ final class SubscriberLane {
             }
             LiveSubscription subscription = sharded ? new ShardedSubscription(events) : new ClassicSubscription(events);
             live = subscription;
-            return subscription.firstCommand(desired.keySet());
+            return subscription.firstCommand(channels.desired());
         } finally {
             lock.unlock();
         }
@@ -284,7 +285,7 @@ final class SubscriberLane {
             }
             connection = c;
             attached = false;
-            requested.addAll(first);
+            channels.connected(first);
             lastHeardNanos = System.nanoTime();
             return live;
         } finally {
@@ -299,10 +300,7 @@ final class SubscriberLane {
             live = null;
             connection = null;
             attached = false;
-            requested.clear();
-            unsubscribing.clear();
-            lost = List.copyOf(confirmed);
-            confirmed.clear();
+            lost = channels.disconnected();
         } finally {
             lock.unlock();
         }
@@ -333,27 +331,13 @@ final class SubscriberLane {
                 // the first confirmation syncs; a lane that has no connection subscribes everything when it has one
                 return;
             }
-            List<String> add = new ArrayList<>();
-            for (String channel : desired.keySet()) {
-                if (!requested.contains(channel)) {
-                    add.add(channel);
-                }
-            }
-            List<String> remove = new ArrayList<>();
-            for (String channel : requested) {
-                if (!desired.containsKey(channel)) {
-                    remove.add(channel);
-                }
-            }
+            LaneChannels.Change change = channels.sync();
             // additions first: removing every channel ends the subscription, and then the additions would be lost
-            if (!add.isEmpty()) {
-                live.add(add);
-                requested.addAll(add);
+            if (!change.add().isEmpty()) {
+                live.add(change.add());
             }
-            if (!remove.isEmpty()) {
-                live.remove(remove);
-                remove.forEach(requested::remove);
-                unsubscribing.addAll(remove);
+            if (!change.remove().isEmpty()) {
+                live.remove(change.remove());
             }
         } catch (RuntimeException e) {
             // the connection is broken: the lane's thread reconnects and subscribes what it should hold then
@@ -393,15 +377,13 @@ final class SubscriberLane {
         @Override
         public void subscribed(String channel) {
             boolean first;
-            boolean fresh;
             Integer battery;
             lock.lock();
             try {
                 first = !attached;
                 attached = true;
                 lastHeardNanos = System.nanoTime();
-                fresh = confirmed.add(channel);
-                battery = desired.get(channel);
+                battery = channels.confirmed(channel);
             } finally {
                 lock.unlock();
             }
@@ -414,7 +396,7 @@ final class SubscriberLane {
                 // channels wanted while connecting, and the rest of a sharded lane's slots
                 requestSync();
             }
-            if (fresh && battery != null) {
+            if (battery != null) {
                 watch.confirmed(battery);
                 batcher.catchUp(battery);
             }
@@ -422,24 +404,18 @@ final class SubscriberLane {
 
         @Override
         public void unsubscribed(String channel) {
-            boolean pushed;
-            boolean wasConfirmed;
+            LaneChannels.Ended ended;
             lock.lock();
             try {
                 lastHeardNanos = System.nanoTime();
-                wasConfirmed = confirmed.remove(channel);
-                pushed = !unsubscribing.remove(channel);
-                if (pushed) {
-                    requested.remove(channel);
-                    pushed = desired.containsKey(channel);
-                }
+                ended = channels.ended(channel);
             } finally {
                 lock.unlock();
             }
-            if (wasConfirmed) {
+            if (ended.wasConfirmed()) {
                 lostChannel(channel);
             }
-            if (pushed) {
+            if (ended.moved()) {
                 listener.moved(SubscriberLane.this, channel);
             }
         }

@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
 
 import io.bess.wsms.hub.ChannelInterest;
 import io.bess.wsms.hub.ChannelWatch;
+import io.bess.wsms.timer.Housekeeping;
 import io.bess.wsms.timer.Periodic;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
@@ -47,6 +48,7 @@ public final class Subscriptions implements ChannelInterest, AutoCloseable {
     /** Lanes whose failure was logged as a warning, so that their recovery is logged too. */
     private final Set<SubscriberLane> warned = ConcurrentHashMap.newKeySet();
     private final List<Periodic> timers;
+    private final Housekeeping housekeeping;
     /** Set once by {@link #deliverTo}, read by every lane created later. */
     private volatile UpdateRelay relay;
     private volatile ChannelWatch watch = ChannelWatch.NONE;
@@ -62,9 +64,10 @@ public final class Subscriptions implements ChannelInterest, AutoCloseable {
      * @param connections  pub/sub connections held at most
      * @param pingInterval how often each connection is probed; one silent for three intervals is replaced
      * @param redisAnswers whether Redis itself answers now: tells a lost subscriber connection from an outage
+     * @param housekeeping runs the liveness and topology checks
      */
     public Subscriptions(RedisConnector connector, RedisStatus status, int connections, Duration pingInterval,
-                         BooleanSupplier redisAnswers) {
+                         BooleanSupplier redisAnswers, Housekeeping housekeeping) {
         this.connector = connector;
         this.backend = connector.backend();
         this.status = status;
@@ -72,9 +75,13 @@ public final class Subscriptions implements ChannelInterest, AutoCloseable {
         this.redisAnswers = redisAnswers;
         this.epoch = backend.epoch();
         this.lanesPerNode = lanesPerNode();
+        this.housekeeping = housekeeping;
+        // a topology check may wait for Redis: a slot-map refresh, and Sentinel's answer, each within the timeouts
+        Duration longestCheck = connector.timeout().multipliedBy(4);
         this.timers = List.of(
-                Periodic.every("redis-sub-liveness", pingInterval, () -> checkAlive(pingInterval.multipliedBy(3))),
-                Periodic.every("redis-topology", TOPOLOGY_CHECK, this::checkTopology));
+                housekeeping.every("redis-sub-liveness", pingInterval, longestCheck,
+                                   () -> checkAlive(pingInterval.multipliedBy(3))),
+                housekeeping.every("redis-topology", TOPOLOGY_CHECK, longestCheck, this::checkTopology));
     }
 
     /**
@@ -129,6 +136,15 @@ public final class Subscriptions implements ChannelInterest, AutoCloseable {
         return (int) lanes.values().stream().filter(SubscriberLane::connected).count();
     }
 
+    /** Batteries whose read failed and that are still to be read, over every connection. */
+    public synchronized int owed() {
+        int owed = 0;
+        for (SubscriberLane lane : lanes.values()) {
+            owed += lane.owed();
+        }
+        return owed;
+    }
+
     /** How many times a subscriber connection subscribed again after losing its connection. */
     public long reconnects() {
         return reconnects.sum();
@@ -137,7 +153,7 @@ public final class Subscriptions implements ChannelInterest, AutoCloseable {
     /** Stops every subscriber and the timers. */
     @Override
     public synchronized void close() {
-        timers.forEach(Periodic::close);
+        timers.forEach(housekeeping::stop);
         lanes.values().forEach(SubscriberLane::stop);
         lanes.clear();
         assigned.clear();

@@ -2,6 +2,7 @@ package io.bess.wsms.redis;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,8 +14,8 @@ import io.bess.wsms.hub.Hub;
 /**
  * Turns signals into frames: reads the signalled batteries' hashes in one pipeline, encodes each frame once and
  * hands the batch to the hub. A battery's signals are read by one {@link SignalBatcher} at a time, so its updates
- * stay in order. Never throws: odd Redis contents or a failed read cost that batch, never the subscriber (a lost
- * read is an outage, after which every client gets a fresh snapshot).
+ * stay in order. The batteries whose read failed are handed back to the batcher, which owes them: they are read
+ * again until they are read, so no update is lost to a failed read.
  */
 public final class UpdateRelay {
     private static final System.Logger LOGGER = System.getLogger(UpdateRelay.class.getName());
@@ -48,23 +49,30 @@ public final class UpdateRelay {
      * Reads, encodes and publishes the current state of the signalled batteries.
      *
      * @param batch battery to its signal
+     * @return the signals of the batteries that could not be read (empty when all were): they are owed
      */
-    void relay(Map<Integer, Signal> batch) {
-        try {
-            List<BatteryState> states = store.read(batch.keySet());
-            List<Frame> frames = new ArrayList<>(states.size());
-            for (BatteryState state : states) {
-                Signal signal = batch.get(state.id());
-                Frame frame = encoder.update(state, signal.wsTimestamp(), signal.receivedNanos());
-                frames.add(frame);
-                if (frame.ordered()) {
-                    metrics.pipelineLatency(signal.wsTimestamp() - frame.deviceTimestamp());
-                }
+    Map<Integer, Signal> relay(Map<Integer, Signal> batch) {
+        BatchRead read = store.readBatch(batch.keySet());
+        List<Frame> frames = new ArrayList<>(read.states().size());
+        for (BatteryState state : read.states()) {
+            Signal signal = batch.get(state.id());
+            Frame frame = encoder.update(state, signal.wsTimestamp(), signal.receivedNanos());
+            frames.add(frame);
+            if (frame.ordered()) {
+                metrics.pipelineLatency(signal.wsTimestamp() - frame.deviceTimestamp());
             }
-            hub.publish(frames);
-        } catch (RuntimeException e) {
-            // a connection failure has been reported to RedisStatus by the store
-            LOGGER.log(Level.DEBUG, () -> "updates of " + batch.keySet() + " skipped: " + e);
         }
+        if (!frames.isEmpty()) {
+            hub.publish(frames);
+        }
+        if (read.failed().isEmpty()) {
+            return Map.of();
+        }
+        LOGGER.log(Level.DEBUG, () -> read.failed().size() + " batteries owed: " + read.failure().describe());
+        Map<Integer, Signal> owed = new HashMap<>();
+        for (Integer battery : read.failed()) {
+            owed.put(battery, batch.get(battery));
+        }
+        return owed;
     }
 }

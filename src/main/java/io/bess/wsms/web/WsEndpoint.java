@@ -38,6 +38,8 @@ final class WsEndpoint implements WsListener {
     /** The upgrade request's headers, until the socket opens (the client's address is read from them then). */
     private Headers upgradeHeaders;
     private volatile ClientSession client;
+    /** Created at open; used by the connection's reader thread only (it calls every onMessage). */
+    private CommandRateLimit commands;
 
     WsEndpoint(Hub hub, Snapshots snapshots, DeliveryMetrics metrics, WsSettings settings, UpgradeGate gate,
                ConnectionAuth.Services identity) {
@@ -77,6 +79,7 @@ final class WsEndpoint implements WsListener {
     public void onOpen(WsSession session) {
         ClientSession created = new ClientSession(new WsTransport(session, auth::ended), selection, snapshots,
                                                   metrics, settings.pingInterval());
+        commands = new CommandRateLimit(settings.maxCommandsPerSecond(), System.nanoTime());
         client = created;
         if (hub.size() >= settings.maxConnections()) {
             // two upgrades raced past the gate's check: the later one goes, politely
@@ -150,27 +153,51 @@ final class WsEndpoint implements WsListener {
     }
 
     private void handle(ClientSession c, String message) {
+        CommandRateLimit.Verdict verdict = commands.take(System.nanoTime());
+        if (verdict == CommandRateLimit.Verdict.CLOSE) {
+            metrics.clientClosed("too_many_commands");
+            c.close(1008, "too many commands");
+            return;
+        }
+        if (verdict == CommandRateLimit.Verdict.REFUSED) {
+            metrics.commandRefused();
+            c.notice(FrameEncoder.error("rate_limited", "Too many commands: at most "
+                    + settings.maxCommandsPerSecond() + " per second (bursts of " + 2 * settings.maxCommandsPerSecond()
+                    + "); this one was ignored. Sending too many for " + CommandRateLimit.SUSTAINED.toSeconds()
+                    + " s closes the connection."));
+            return;
+        }
         try {
             switch (ClientCommand.parse(message, settings.maxBatteriesPerClient())) {
             case ClientCommand.Subscribe s -> {
                 Set<Integer> permitted = auth.permittedOf(s.batteries());
-                Selection next = c.selection().with(permitted);
-                if (!next.all() && next.ids().size() > settings.maxBatteriesPerClient()) {
-                    throw new BadRequestException("too many battery ids: at most "
-                                                          + settings.maxBatteriesPerClient() + " per client.");
-                }
                 if (!permitted.isEmpty()) {
-                    hub.select(c, next, SnapshotRequest.of(permitted));
+                    hub.select(c, bounded(c.selection().with(permitted)), SnapshotRequest.of(permitted));
                 }
                 auth.reportForbidden(c, s.batteries());
             }
-            case ClientCommand.Unsubscribe u -> hub.select(c, c.selection().without(u.batteries()));
+            case ClientCommand.Unsubscribe u -> hub.select(c, bounded(c.selection().without(u.batteries())));
             case ClientCommand.Snapshot ignored -> c.requestSnapshot(SnapshotRequest.WHOLE);
             case ClientCommand.Auth a -> auth.refresh(c, a.token());
             }
         } catch (BadRequestException e) {
             c.notice(FrameEncoder.error("bad_request", e.getMessage()));
         }
+    }
+
+    /**
+     * A selection holds at most {@code max-batteries-per-client} ids, whether it names the batteries a client wants
+     * or, wanting every battery, those it does not: what one client makes the server remember stays bounded.
+     */
+    private Selection bounded(Selection next) throws BadRequestException {
+        int max = settings.maxBatteriesPerClient();
+        if (next.ids().size() <= max) {
+            return next;
+        }
+        throw new BadRequestException(next.all()
+                ? "too many excluded battery ids: a client of every battery may leave out at most " + max
+                        + "; select the batteries you want instead (?batteries=1,2 or a subscribe command)."
+                : "too many battery ids: at most " + max + " per client.");
     }
 
 }

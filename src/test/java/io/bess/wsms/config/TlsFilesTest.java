@@ -1,12 +1,13 @@
 package io.bess.wsms.config;
 
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.bess.wsms.support.RequiresTool;
 import io.bess.wsms.support.SelfSignedCertificate;
+import io.bess.wsms.support.Tool;
 import io.helidon.config.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** How WS_TLS_CERT and WS_TLS_KEY reach Helidon's listener TLS keys, and what the check lets through. */
 class TlsFilesTest {
@@ -58,11 +58,11 @@ class TlsFilesTest {
     }
 
     @Test
+    @RequiresTool(Tool.OPENSSL) // to encrypt a test key
     void anEncryptedKeyOpensWithItsPassphraseAndIsExplainedWithoutIt() throws Exception {
-        assumeThat(Files.isExecutable(Path.of("/usr/bin/openssl"))).as("openssl, to encrypt a test key").isTrue();
         SelfSignedCertificate cert = SelfSignedCertificate.create(dir, "server");
         Path encrypted = dir.resolve("encrypted-key.pem");
-        Process p = new ProcessBuilder("/usr/bin/openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in",
+        Process p = new ProcessBuilder(Tool.OPENSSL.path().toString(), "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in",
                                        cert.privateKey().toString(), "-out", encrypted.toString(),
                                        "-passout", "pass:s3cret").redirectErrorStream(true).start();
         p.getInputStream().transferTo(OutputStream.nullOutputStream());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.bess.wsms.timer.Housekeeping;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +28,8 @@ class KeepaliveTickerTest {
             hub.register(session);
             socket.writes.poll(10, TimeUnit.SECONDS); // the snapshot
         }
-        KeepaliveTicker ticker = new KeepaliveTicker(hub, Duration.ofSeconds(20));
+        KeepaliveTicker ticker = new KeepaliveTicker(hub, Duration.ofSeconds(20),
+                                                     new Housekeeping(Housekeeping.Failures.NONE));
 
         int largestSlot = 0;
         for (int slot = 0; slot < KeepaliveTicker.SLOTS; slot++) {

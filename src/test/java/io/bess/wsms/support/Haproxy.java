@@ -9,13 +9,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -29,8 +27,6 @@ import static org.awaitility.Awaitility.await;
 public final class Haproxy implements AutoCloseable {
     /** The example configuration, relative to the project directory (where Maven runs the tests). */
     public static final Path CONFIG = Path.of("deploy", "haproxy.cfg");
-    private static final List<Path> USUAL_PLACES = List.of(Path.of("/usr/sbin/haproxy"),
-                                                           Path.of("/usr/local/sbin/haproxy"));
 
     private final Process process;
     private final int port;
@@ -45,13 +41,12 @@ public final class Haproxy implements AutoCloseable {
         this.log = log;
     }
 
-    /** The haproxy binary: on the PATH, else where Debian (or a source build) puts it, outside a user's PATH. */
+    /**
+     * The haproxy binary, for code that can do without it; a test that needs it declares
+     * {@code @RequiresTool(Tool.HAPROXY)} and passes {@code Tool.HAPROXY.path()} to {@link #start}.
+     */
     public static Optional<Path> binary() {
-        String path = System.getenv().getOrDefault("PATH", "");
-        return Stream.concat(Arrays.stream(path.split(":")).filter(d -> !d.isEmpty()).map(d -> Path.of(d, "haproxy")),
-                             USUAL_PLACES.stream())
-                .filter(Files::isExecutable)
-                .findFirst();
+        return Tool.HAPROXY.find();
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +35,24 @@ public final class MainProcess implements AutoCloseable {
      * @return the running process
      */
     public static MainProcess start(Path workDir, Map<String, String> environment) {
+        return start(workDir, environment, List.of());
+    }
+
+    /**
+     * Starts {@code io.bess.wsms.Main} through a launcher, e.g. {@code setpriv} with fewer privileges.
+     *
+     * @param workDir     working directory ({@code .env} and {@code config/application.yaml} are read there)
+     * @param environment settings as environment variables
+     * @param launcher    the command (and its arguments) that runs the java command line; empty for none
+     * @return the running process
+     */
+    public static MainProcess start(Path workDir, Map<String, String> environment, List<String> launcher) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path out = workDir.resolve("stdout.log");
         Path err = workDir.resolve("stderr.log");
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                                                    "io.bess.wsms.Main")
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), "io.bess.wsms.Main"));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(out.toFile())

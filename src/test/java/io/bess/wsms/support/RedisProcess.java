@@ -6,14 +6,12 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import redis.embedded.core.ExecutableProvider;
 
@@ -55,18 +53,13 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     /**
-     * A redis-server 7 or newer on the PATH (Debian's {@code redis-server}, which .ci/run installs): sharded
-     * pub/sub needs it.
+     * A redis-server 7 or newer ({@link Tool#REDIS_7}), for a test that can fall back to the embedded 6.2; a test
+     * that needs 7 declares {@code @RequiresTool(Tool.REDIS_7)} and uses {@code Tool.REDIS_7.path()}.
      *
      * @return its path, empty when there is none
      */
     public static Optional<String> redis7Binary() {
-        for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
-            if (new File(candidate).canExecute() && majorVersion(candidate) >= 7) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        return Tool.REDIS_7.find().map(Path::toString);
     }
 
     /** The port. */
@@ -163,21 +156,6 @@ public final class RedisProcess implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int majorVersion(String binary) {
-        try {
-            Process version = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start();
-            String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            version.waitFor(10, TimeUnit.SECONDS);
-            int at = out.indexOf("v=");
-            return at < 0 ? 0 : Integer.parseInt(out.substring(at + 2, out.indexOf('.', at)));
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
         }
     }
 

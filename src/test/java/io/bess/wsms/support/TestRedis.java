@@ -1,9 +1,13 @@
 package io.bess.wsms.support;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 
 /**
  * A real redis-server process the test owns (the binary embedded-redis ships, or a given one), so the test can stop
@@ -105,6 +109,25 @@ public final class TestRedis implements AutoCloseable {
     public static Map<String, String> reading(long timestamp, int voltage) {
         return Map.of("timestamp", Long.toString(timestamp), "voltage", Integer.toString(voltage), "current", "108",
                       "temperature", "347", "state_of_charge", "36", "state_of_health", "49");
+    }
+
+    /**
+     * The hashes of some batteries as Redis holds them now, read in one pipeline.
+     *
+     * @param batteries ids
+     * @return battery to its fields (empty fields when it has none)
+     */
+    public Map<Integer, Map<String, String>> states(Collection<Integer> batteries) {
+        Map<Integer, Response<Map<String, String>>> responses = new LinkedHashMap<>();
+        try (Jedis jedis = jedis(); Pipeline pipeline = jedis.pipelined()) {
+            for (Integer battery : batteries) {
+                responses.put(battery, pipeline.hgetAll("battery:" + battery + ":data"));
+            }
+            pipeline.sync();
+        }
+        Map<Integer, Map<String, String>> states = new LinkedHashMap<>();
+        responses.forEach((battery, response) -> states.put(battery, response.get()));
+        return states;
     }
 
     /** Subscribers of a battery's channel, as Redis counts them. */

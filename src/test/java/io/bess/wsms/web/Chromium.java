@@ -1,6 +1,5 @@
 package io.bess.wsms.web;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -9,12 +8,10 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import io.bess.wsms.support.Tool;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -50,30 +48,9 @@ final class Chromium implements AutoCloseable {
                 .join();
     }
 
-    /** CHROME_BIN, then the usual names on PATH, then Debian's locations. */
-    static Optional<Path> find() {
-        List<Path> candidates = new ArrayList<>();
-        String env = System.getenv("CHROME_BIN");
-        if (env != null && !env.isBlank()) {
-            candidates.add(Path.of(env));
-        }
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-        for (String dir : path.split(File.pathSeparator)) {
-            for (String name : List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")) {
-                if (!dir.isEmpty()) {
-                    candidates.add(Path.of(dir, name));
-                }
-            }
-        }
-        candidates.add(Path.of("/usr/bin/chromium"));
-        candidates.add(Path.of("/usr/lib/chromium/chromium"));
-        return candidates.stream().filter(Files::isExecutable).findFirst();
-    }
-
-    /** The message a test class skips with when no Chromium is installed. */
-    static String missingMessage() {
-        return "Skipped: no Chromium found (install Debian's 'chromium' package, or set CHROME_BIN to a Chromium/Chrome "
-                + "binary) - the dashboard browser test needs one.";
+    /** The Chromium a browser test uses: declare it on the class with {@code @RequiresTool(Tool.CHROMIUM)}. */
+    static Path binary() {
+        return Tool.CHROMIUM.path();
     }
 
     static Chromium launch(Path binary) throws IOException, InterruptedException {

@@ -2,7 +2,6 @@ package io.bess.wsms.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,11 +11,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.bess.wsms.ServiceFixture;
+import io.bess.wsms.support.RequiresTool;
+import io.bess.wsms.support.Tool;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * End-to-end: the real service (embedded Redis + simulator, 16 batteries) serves the dashboard, and a real headless
  * Chromium, driven over the DevTools protocol, shows them as cards whose values change.
  */
+@RequiresTool(Tool.CHROMIUM)
 class DashboardBrowserTest {
     private static final int BATTERIES = 16;
     private static final Duration LOAD = Duration.ofSeconds(60);
@@ -61,10 +62,8 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void startServiceAndBrowser() throws Exception {
-        Optional<Path> chromium = Chromium.find();
-        assumeTrue(chromium.isPresent(), Chromium.missingMessage());
         service = ServiceFixture.start(Map.of("simulator.enabled", "true", "simulator.batteries", String.valueOf(BATTERIES)));
-        browser = Chromium.launch(chromium.get());
+        browser = Chromium.launch(Chromium.binary());
     }
 
     @AfterAll
@@ -196,7 +195,8 @@ class DashboardBrowserTest {
      * have filled (-Ddashboard.screenshots.wait=90s by default).
      */
     @Test
-    @EnabledIfSystemProperty(named = "dashboard.screenshots", matches = ".+")
+    @EnabledIfSystemProperty(named = "dashboard.screenshots", matches = ".+",
+            disabledReason = "opt-in: writes the docs' screenshots with -Ddashboard.screenshots=docs")
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void screenshotOfTheCardView() throws IOException, InterruptedException {
         try (Dashboard dashboard = Dashboard.openLive(browser, url("/"), LOAD)) {

@@ -5,14 +5,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 
 import io.bess.wsms.ServiceFixture;
 import io.bess.wsms.logging.EcsFields;
 import io.bess.wsms.support.LogCapture;
+import io.bess.wsms.support.RequiresTool;
 import io.bess.wsms.support.TestIssuer;
+import io.bess.wsms.support.Tool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 15, points 2, 4 and 6, in a real headless Chromium: the dashboard takes its token from a #token= fragment
@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * sessionStorage, connects with the bearer subprotocol, shows only the batteries the token permits, and says
  * "Simulated data" when the service runs in demo mode (embedded Redis and the simulator, as here).
  */
+@RequiresTool(Tool.CHROMIUM)
 class DashboardSignInBrowserTest {
     private static final Duration LOAD = Duration.ofSeconds(60);
 
@@ -40,14 +41,12 @@ class DashboardSignInBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Optional<Path> chromium = Chromium.find();
-        assumeTrue(chromium.isPresent(), Chromium.missingMessage());
         issuer = TestIssuer.create(dir);
         Map<String, String> config = new HashMap<>(issuer.settings());
         config.put("simulator.enabled", "true");
         config.put("simulator.batteries", "8");
         service = ServiceFixture.start(config);
-        browser = Chromium.launch(chromium.get());
+        browser = Chromium.launch(Chromium.binary());
     }
 
     @AfterAll

@@ -3,7 +3,6 @@ package io.bess.wsms.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +21,8 @@ import io.bess.wsms.redis.RedisTelemetryWriter;
 import io.bess.wsms.sim.BatterySimulator;
 import io.bess.wsms.sim.TelemetryWriter;
 import io.bess.wsms.support.LiveService;
+import io.bess.wsms.support.RequiresTool;
+import io.bess.wsms.support.Tool;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +38,7 @@ import redis.clients.jedis.Jedis;
  * The test runs the simulator itself (the service's is off) so that it can silence one battery, as a controller
  * that stops reporting does.
  */
+@RequiresTool(Tool.CHROMIUM)
 class FleetDashboardBrowserTest {
     private static final int BATTERIES = 2_000;
     private static final double RATE = 0.4;
@@ -58,8 +59,6 @@ class FleetDashboardBrowserTest {
 
     @BeforeAll
     static void startSimulatorAndBrowser() throws Exception {
-        Optional<Path> chromium = Chromium.find();
-        assumeTrue(chromium.isPresent(), Chromium.missingMessage());
         redisConnector = new RedisConnector(LIVE.service().service().settings().redis());
         WRITER.target = new RedisTelemetryWriter(redisConnector);
         simulator = new BatterySimulator(new SimulatorSettings(SimulatorSettings.Mode.ON, BATTERIES, RATE), WRITER);
@@ -69,7 +68,7 @@ class FleetDashboardBrowserTest {
                     .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> jedis.scard("info:batteries:ids") == BATTERIES);
         }
-        browser = Chromium.launch(chromium.get());
+        browser = Chromium.launch(Chromium.binary());
     }
 
     @AfterAll
@@ -275,7 +274,8 @@ class FleetDashboardBrowserTest {
 
     /** Writes docs/dashboard-table.png when run with -Ddashboard.screenshots=docs. */
     @Test
-    @EnabledIfSystemProperty(named = "dashboard.screenshots", matches = ".+")
+    @EnabledIfSystemProperty(named = "dashboard.screenshots", matches = ".+",
+            disabledReason = "opt-in: writes the docs' screenshots with -Ddashboard.screenshots=docs")
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void screenshotOfTheTableView() throws IOException {
         try (Dashboard dashboard = openFleet("/")) {

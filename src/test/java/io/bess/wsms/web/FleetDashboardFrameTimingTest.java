@@ -2,7 +2,6 @@ package io.bess.wsms.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,10 +10,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.bess.wsms.support.LiveService;
+import io.bess.wsms.support.RequiresTool;
+import io.bess.wsms.support.Tool;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * only that the page held the whole fleet in its table and stayed free of errors: timing thresholds belong to bench/,
  * not here.
  */
+@RequiresTool(Tool.CHROMIUM)
 class FleetDashboardFrameTimingTest {
     private static final int BATTERIES = 5_000;
     private static final Duration LOAD = Duration.ofSeconds(120);
@@ -93,9 +94,7 @@ class FleetDashboardFrameTimingTest {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        Optional<Path> chromium = Chromium.find();
-        assumeTrue(chromium.isPresent(), Chromium.missingMessage());
-        browser = Chromium.launch(chromium.get());
+        browser = Chromium.launch(Chromium.binary());
     }
 
     @AfterAll
