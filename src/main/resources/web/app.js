@@ -13,6 +13,15 @@ import { CardsView } from './cards.js';
 import { TableView, SORT_KEYS, comparator } from './table.js';
 import { readState, writeState, parseIds } from './view-state.js';
 import { Connection, describeError } from './connection.js';
+import { Session } from './auth.js';
+
+// First thing: a token in the address bar (#token=, an old ?token= link, or the identity provider's answer) moves
+// to sessionStorage and leaves the address bar before anything else reads or shares the URL.
+const session = new Session({
+  onToken: (token) => tokenChanged(token),
+  onProblem: (text) => showBanner(text),
+});
+const providerAnswer = session.takeFromAddress();
 
 const AUTO_TABLE_ABOVE = 64;         // more batteries than this: the table, unless the URL names a view
 const DERIVED_MS = 100;              // overview, sort and filter: at most 10 times a second
@@ -96,6 +105,10 @@ function onFrame(text) {
     showBanner(describeError(msg.error));
     return;
   }
+  if (msg.notice && typeof msg.notice === 'object') {
+    onNotice(msg.notice);
+    return;
+  }
   const keys = Object.keys(msg);
   // A snapshot is the first frame after connect, or any frame with more or fewer than one battery,
   // or one without ws_timestamp (the server resends a snapshot after a Redis outage).
@@ -124,6 +137,23 @@ function onFrame(text) {
     derivedForced = true;   // an empty fleet's first snapshot changes no battery, but changes what the page says
   }
   requestFlush();
+}
+
+/** A notice from the server: a refreshed token is in force; batteries it no longer permits leave the page. */
+function onNotice(notice) {
+  const removed = Array.isArray(notice.removed) ? notice.removed : [];
+  for (const id of removed) {
+    const b = fleet.remove(Number(id));
+    if (b) {
+      cards.remove(b);
+      table.remove(b);
+    }
+  }
+  if (removed.length) {
+    derivedForced = true;
+    requestFlush();
+  }
+  if (typeof notice.message === 'string' && removed.length) showBanner(notice.message);
 }
 
 // ---------------------------------------------------------------- DOM (at most once per animation frame)
@@ -349,7 +379,6 @@ ui.bannerClose.addEventListener('click', hideBanner);
 const pageParams = new URLSearchParams(location.search);
 const wsParams = new URLSearchParams();
 for (const v of pageParams.getAll('batteries')) wsParams.append('batteries', v);
-if (pageParams.get('token')) wsParams.set('token', pageParams.get('token'));
 
 const selection = pageParams.getAll('batteries').join(',').split(',').map((s) => s.trim()).filter(Boolean);
 if (selection.length) {
@@ -368,10 +397,73 @@ const connection = new Connection(wsParams.toString(), {
     ui.connText.textContent = text;
     ui.conn.title = title || 'WebSocket connection';
   },
-  onProblem: (text) => showBanner(text, true),
+  onProblem: (text) => {
+    showBanner(text, true);
+    if (/^unauthorized|^no_batteries|sign-in has expired/.test(text)) showSignIn(text);
+  },
+  token: () => session.token,
 });
 
 ui.conn.addEventListener('click', () => connection.retryNow());
 window.addEventListener('online', () => connection.retryNow());
 
-connection.connect();
+// ---------------------------------------------------------------- sign-in and demo mode
+
+const signIn = {
+  panel: $('signin'), why: $('signin-why'), idp: $('signin-idp'), form: $('signin-form'), token: $('signin-token'),
+  out: $('signout'), demo: $('demo-banner'),
+};
+let connected = false;
+
+function showSignIn(why) {
+  signIn.why.textContent = why || 'This server needs a token to show battery data.';
+  signIn.idp.hidden = !session.canSignIn;
+  signIn.panel.hidden = false;
+}
+
+function connectOnce() {
+  signIn.out.hidden = !session.token;
+  if (connected) return;
+  connected = true;
+  connection.connect();
+}
+
+/** A new token is in force: the open connection gets it with the auth command; a closed one reconnects with it. */
+function tokenChanged(token) {
+  signIn.panel.hidden = true;
+  signIn.out.hidden = !token;
+  if (!connected) {
+    connectOnce();
+  } else if (connection.socket && connection.socket.readyState === WebSocket.OPEN && session.fromProvider) {
+    connection.sendAuth(token);
+  } else {
+    connection.reconnect();
+  }
+}
+
+signIn.form.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const token = signIn.token.value.trim();
+  signIn.token.value = '';
+  if (token) session.useToken(token);
+});
+signIn.idp.addEventListener('click', () => session.signIn());
+signIn.out.addEventListener('click', () => {
+  session.signOut();
+  location.reload();
+});
+
+fetch(new URL('dashboard/config', location.href), { cache: 'no-store' })
+  .then((r) => (r.ok ? r.json() : {}))
+  .catch(() => ({}))
+  .then(async (config) => {
+    signIn.demo.hidden = !config.demo;
+    await session.start(config, providerAnswer);
+    const auth = config.auth || {};
+    if (auth.required && !session.token) {
+      showSignIn(auth.available === false ? 'Sign-in is unavailable right now: the identity provider cannot be'
+        + ' reached. Try again shortly.' : '');
+      return;
+    }
+    connectOnce();
+  });

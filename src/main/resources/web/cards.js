@@ -93,6 +93,22 @@ export class CardsView {
     this.pending.push(battery);
   }
 
+  /** A battery left the page (no longer permitted): its card goes. */
+  remove(battery) {
+    const waiting = this.pending.indexOf(battery);
+    if (waiting >= 0) this.pending.splice(waiting, 1);
+    const card = this.cards.get(battery);
+    if (!card) return;
+    this.visibility.unobserve(card.el);
+    this.sizes.unobserve(card.canvas);
+    this.onScreen.delete(card);
+    this.dirty.delete(battery);
+    this.cards.delete(battery);
+    card.el.remove();
+    const pos = lowerBound(this.sortedIds, battery.id);
+    if (this.sortedIds[pos] === battery.id) this.sortedIds.splice(pos, 1);
+  }
+
   /** A battery's state changed. */
   changed(battery) {
     this.dirty.add(battery);

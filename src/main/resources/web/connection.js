@@ -12,11 +12,13 @@ export function describeError(error) {
 
 /**
  * Keeps one WebSocket open to the page's server. Callbacks: onOpen(), onText(text), onStatus(state, text, title),
- * onProblem(text) (a message about the connection, shown until it is back).
+ * onProblem(text) (a message about the connection, shown until it is back). token() gives the access token in
+ * force ('' for none); it travels as the subprotocol pair "bearer, <token>", never in the URL.
  */
 export class Connection {
-  constructor(query, { onOpen, onText, onStatus, onProblem }) {
+  constructor(query, { onOpen, onText, onStatus, onProblem, token }) {
     this.query = query;
+    this.token = token || (() => '');
     this.onOpen = onOpen;
     this.onText = onText;
     this.onStatus = onStatus;
@@ -49,8 +51,9 @@ export class Connection {
     this.onStatus('connecting', this.attempt ? `Reconnecting (try ${this.attempt + 1})…` : 'Connecting…');
     this.openedAt = 0;
     let ws;
+    const token = this.token();
     try {
-      ws = new WebSocket(this.endpoint(location.protocol === 'https:' ? 'wss:' : 'ws:'));
+      ws = new WebSocket(this.endpoint(location.protocol === 'https:' ? 'wss:' : 'ws:'), token ? ['bearer', token] : []);
     } catch (e) {
       this.onProblem(`Cannot open the WebSocket: ${e.message}`);
       this.scheduleReconnect();
@@ -78,10 +81,28 @@ export class Connection {
     };
   }
 
+  /** A fresh token for the open connection: it replaces the one the connection was opened with. */
+  sendAuth(token) {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify({ action: 'auth', token }));
+    }
+  }
+
+  /** Closes the connection now and opens it again (a new token that cannot be sent on the old one). */
+  reconnect() {
+    const old = this.socket;
+    this.socket = null;
+    if (old) old.close(1000, 'reconnecting');
+    this.attempt = 0;
+    this.connect();
+  }
+
   // A refused upgrade is invisible to the WebSocket API (always code 1006), but the same URL over
   // plain HTTP usually answers with the server's JSON error (401 bad token, 403 origin, 503 Redis down).
   diagnoseRefusal() {
-    fetch(this.endpoint(location.protocol), { cache: 'no-store' })
+    const token = this.token();
+    const headers = token ? { Authorization: `Bearer ${token}` } : {};
+    fetch(this.endpoint(location.protocol), { cache: 'no-store', headers })
       .then((r) => (r.ok ? null : r.json()))
       .then((body) => {
         if (body && body.error && typeof body.error === 'object') this.onProblem(describeError(body.error));
@@ -110,7 +131,9 @@ function closeReason(ev) {
     case 1000: return '';
     case 1001: return `The server is going away (1001${reason}). Reconnecting…`;
     case 1006: return '';   // network drop: the connection indicator already says so
-    case 1008: return `The server closed the connection (policy, 1008${reason}).`;
+    case 1008: return ev.reason === 'token expired'
+      ? 'Your sign-in has expired: sign in again (or paste a fresh token).'
+      : `The server closed the connection (policy, 1008${reason}).`;
     case 1011: return `The server hit an error (1011${reason}). Reconnecting…`;
     default: return `Connection closed (${ev.code}${reason}).`;
   }

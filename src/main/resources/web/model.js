@@ -163,6 +163,16 @@ export class Fleet {
     return this.batteries.size;
   }
 
+  /** Forgets a battery (the token no longer permits it); returns it, or null when it was not known. */
+  remove(id) {
+    const b = this.batteries.get(id);
+    if (!b) return null;
+    this.batteries.delete(id);
+    this.all.splice(this.all.indexOf(b), 1);
+    this.version++;
+    return b;
+  }
+
   /**
    * Applies one battery object of a frame. Returns the battery, or null when the frame is older than what is
    * held (per battery the page never goes back in time; a snapshot always applies).

@@ -111,6 +111,13 @@ export class TableView {
     this.order.push(battery);
   }
 
+  /** A battery left the page (no longer permitted). */
+  remove(battery) {
+    const at = this.order.indexOf(battery);
+    if (at >= 0) this.order.splice(at, 1);
+    this.stale = true;
+  }
+
   show(active) {
     this.active = active;
     this.section.hidden = !active;

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.bess.wsms.auth.Authenticator;
+import io.bess.wsms.auth.ExpiryTimer;
 import io.bess.wsms.config.Settings;
 import io.bess.wsms.hub.ClientSession;
 import io.bess.wsms.hub.FrameEncoder;
@@ -37,6 +39,7 @@ import io.bess.wsms.timer.Housekeeping;
 import io.bess.wsms.sim.BatterySimulator;
 import io.bess.wsms.web.BatteryApi;
 import io.bess.wsms.web.GatedWsUpgrader;
+import io.bess.wsms.web.DashboardConfig;
 import io.bess.wsms.web.JsonErrorHandler;
 import io.bess.wsms.web.SocketGuard;
 import io.bess.wsms.web.SseRoutes;
@@ -152,7 +155,24 @@ public final class Service implements AutoCloseable {
         RateWheel wheel = new RateWheel(housekeeping);
         stopOrder.push(wheel::stop);
 
-        gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics);
+        // demo mode: made-up data (the embedded Redis, which a deployment gets by forgetting REDIS_HOST, or the
+        // simulator) must never pass for a real fleet
+        boolean embeddedRedis = requested.redis().embedded();
+        boolean demo = embeddedRedis || settings.simulator().runs(embeddedRedis);
+        if (demo) {
+            LOGGER.log(Level.WARNING, "Demo mode: " + (embeddedRedis ? "no REDIS_HOST given, the service runs its own"
+                    + " embedded Redis" : "the simulator writes to Redis") + " and serves simulated battery data."
+                    + " Set REDIS_HOST (and SIMULATOR=off) to serve a real fleet.");
+        }
+        metrics.flag("demo.mode", "1 when the service serves simulated data (embedded Redis or the simulator)",
+                     () -> demo);
+        Authenticator authenticator = Authenticator.create(settings.ws().token(), settings.jwt());
+        stopOrder.push(authenticator);
+        metrics.flag("auth.available", "1 when tokens can be checked (0 while the identity provider's keys are"
+                + " not known yet)", authenticator::available);
+        ExpiryTimer expiry = new ExpiryTimer();
+        stopOrder.push(expiry);
+        gate = new UpgradeGate(settings.ws(), hub::size, redisStatus::isUp, metrics, authenticator);
         stopOrder.push(SecretRedaction.install(SecretRedaction.HELIDON_REQUEST_LOGGERS));
         guard = new SocketGuard(settings.server(), settings.ws(), metrics, housekeeping);
         stopOrder.push(guard);
@@ -185,7 +205,9 @@ public final class Service implements AutoCloseable {
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder()
                                 .details(true)
-                                .addCheck(new RedisHealthCheck(redisStatus::isUp, store::ping, connector::where))
+                                .addCheck(new RedisHealthCheck(redisStatus::isUp, store::ping,
+                                                               embeddedRedis ? () -> "embedded (demo)"
+                                                                       : connector::where))
                                 .addCheck(new LivenessCheck(() -> housekeeping.late(System.nanoTime()),
                                                             () -> reaper.unreaped(System.nanoTime())))
                                 .build(),
@@ -194,13 +216,15 @@ public final class Service implements AutoCloseable {
                         .addFilter(gate)
                         .register("/api/batteries", new BatteryApi(snapshots, encoder))
                         .register(SseRoutes.create(hub, snapshots, metrics.transport("sse"), settings.ws(), gate,
-                                                   wheel))
+                                                   wheel, authenticator, expiry))
+                        .register(DashboardConfig.PATH, new DashboardConfig(demo, authenticator,
+                                                                            settings.jwt().dashboardClientId()))
                         .register("/", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
                                                                                   .location("web")
                                                                                   .welcome("index.html")
                                                                                   .build())))
                 .addRouting(WebSocketRoutes.create(hub, snapshots, metrics.transport("ws"), settings.ws(), gate,
-                                                   wheel))
+                                                   wheel, authenticator, expiry))
                 .build();
         built.start();
         if (!built.isRunning()) {

@@ -71,6 +71,11 @@ public final class EnvironmentMapping {
         t.put("WS_HOST", "server.host");
         t.put("WS_PORT", "server.port");
         t.put("WS_TOKEN", "ws.token");
+        t.put("WS_JWT_ISSUER", "auth.jwt.issuer");
+        t.put("WS_JWT_JWKS", "auth.jwt.jwks");
+        t.put("WS_JWT_AUDIENCE", "auth.jwt.audience");
+        t.put("WS_JWT_BATTERIES_CLAIM", "auth.jwt.batteries-claim");
+        t.put("WS_JWT_DASHBOARD_CLIENT", "auth.jwt.dashboard-client-id");
         t.put("WS_ALLOWED_ORIGINS", "ws.allowed-origins");
         t.put("WS_MAX_CONNECTIONS", "ws.max-connections");
         t.put("WS_MAX_CONNECTIONS_PER_IP", "ws.max-connections-per-ip");

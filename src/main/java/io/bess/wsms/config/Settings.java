@@ -10,9 +10,10 @@ import io.helidon.config.Config;
  * @param ws        WebSocket rules
  * @param simulator battery simulator
  * @param battery   judgements about the batteries (stale time)
+ * @param jwt       OIDC access tokens (off unless an issuer or a JWKS is given)
  */
 public record Settings(ServerSettings server, RedisSettings redis, WsSettings ws, SimulatorSettings simulator,
-                       BatterySettings battery) {
+                       BatterySettings battery, JwtSettings jwt) {
     /**
      * Reads and validates all settings.
      *
@@ -25,11 +26,12 @@ public record Settings(ServerSettings server, RedisSettings redis, WsSettings ws
                             RedisSettings.from(config.get("redis")),
                             WsSettings.from(config.get("ws")),
                             SimulatorSettings.from(config.get("simulator")),
-                            BatterySettings.from(config.get("battery")));
+                            BatterySettings.from(config.get("battery")),
+                            JwtSettings.from(config.get("auth").get("jwt")));
     }
 
     /** The same settings with Redis at another place (the embedded one). */
     public Settings withRedis(RedisSettings newRedis) {
-        return new Settings(server, newRedis, ws, simulator, battery);
+        return new Settings(server, newRedis, ws, simulator, battery, jwt);
     }
 }

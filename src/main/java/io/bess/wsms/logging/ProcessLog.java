@@ -6,12 +6,12 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import co.elastic.logging.jul.EcsFormatter;
 import io.bess.wsms.config.LogSettings;
 
 /**
  * The format of every line the process writes: the text lines of {@code logging.properties}, or (LOG_FORMAT=json)
- * one ECS JSON object per line, made by Elastic's {@link EcsFormatter}, for Filebeat and Logstash.
+ * one ECS JSON object per line, made by Elastic's ECS formatter ({@link EcsFieldsFormatter}, which also writes an
+ * event's structured fields), for Filebeat and Logstash.
  * <p>
  * In JSON mode, java.util.logging carries every line: the service's own loggers, Helidon's, Jedis's (through
  * slf4j-jdk14), an uncaught exception, and whatever a library or the JDK prints on {@code System.out} or
@@ -44,7 +44,7 @@ public final class ProcessLog {
             return TEXT;
         }
         for (Handler handler : Logger.getLogger("").getHandlers()) {
-            handler.setFormatter(new EcsFormatter());
+            handler.setFormatter(new EcsFieldsFormatter());
         }
         Logger uncaught = Logger.getLogger(Thread.class.getName());
         Thread.setDefaultUncaughtExceptionHandler(

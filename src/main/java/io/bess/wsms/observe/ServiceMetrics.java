@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.bess.wsms.hub.DeliveryMetrics;
@@ -42,7 +43,8 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
         Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
         Duration.ofSeconds(5)};
     /** Refusal reasons ({@link UpgradeGate}'s and the socket guard's), exported at 0 before the first refusal. */
-    private static final List<String> REFUSAL_REASONS = List.of("bad_request", "unauthorized", "origin_not_allowed",
+    private static final List<String> REFUSAL_REASONS = List.of("bad_request", "unauthorized", "no_batteries",
+                                                                "auth_unavailable", "origin_not_allowed",
                                                                 "too_many_connections", "redis_unavailable");
     /**
      * Refusals at the socket ({@code SocketGuard}), before a request names an endpoint: counted under the transport
@@ -57,7 +59,8 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     private static final List<String> TRANSPORTS = List.of("ws", "sse");
     /** Reasons the server closes clients for, by transport, exported at 0 before the first close. */
     private static final Map<String, List<String>> CLOSE_REASONS = Map.of(
-            "ws", List.of("slow", "keepalive", "message_too_big", "binary_frame", "too_many_commands"),
+            "ws", List.of("slow", "keepalive", "message_too_big", "binary_frame", "too_many_commands",
+                          "token_expired"),
             // an event stream's client sends nothing: only a stalled reader is closed
             "sse", List.of("slow"));
 
@@ -177,6 +180,17 @@ public final class ServiceMetrics implements DeliveryMetrics, UpstreamMetrics, U
     @Override
     public void refused(String reason, String transport) {
         reasonCounter("upgrades.refused", reason, transport).increment();
+    }
+
+    /**
+     * Registers a gauge that is 1 while a condition holds and 0 otherwise.
+     *
+     * @param name        the name after {@code wsms.} ({@code demo.mode} is exported as {@code wsms_demo_mode})
+     * @param description what 1 means
+     * @param condition   read at each scrape
+     */
+    public void flag(String name, String description, BooleanSupplier condition) {
+        gauge(name, description, () -> condition.getAsBoolean() ? 1 : 0);
     }
 
     /** Removes this instance's meters, so that another instance in the same JVM (tests) starts clean. */

@@ -1,8 +1,11 @@
 package io.bess.wsms.web;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.bess.wsms.auth.Identity;
+import io.bess.wsms.auth.Permissions;
 import io.bess.wsms.hub.EncodedState;
 import io.bess.wsms.hub.FrameEncoder;
 import io.bess.wsms.hub.Snapshots;
@@ -16,9 +19,12 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * {@code GET /api/batteries} (the snapshot frame's JSON) and {@code GET /api/batteries/{id}} (one battery), read
- * the way snapshots are: from memory where the service holds the state, else from Redis.
+ * the way snapshots are: from memory where the service holds the state, else from Redis. Both show only what the
+ * client's token permits ({@link UpgradeGate} puts its {@link Identity} in the request context): the list is
+ * filtered, and one battery outside the permission is 403 {@code forbidden}.
  */
 public final class BatteryApi implements HttpService {
+    private static final Identity NOBODY = new Identity(Identity.Kind.NONE, "", "", Permissions.NONE, Instant.MAX);
     private final Snapshots snapshots;
     private final FrameEncoder encoder;
 
@@ -56,7 +62,10 @@ public final class BatteryApi implements HttpService {
     }
 
     private void all(ServerRequest req, ServerResponse res) {
+        Identity identity = identity(req);
         readOrFail(res, snapshots::all)
+                .map(states -> identity.permissions().all() ? states
+                        : states.stream().filter(s -> identity.permissions().test(s.battery())).toList())
                 .ifPresent(states -> sendJson(res, encoder.snapshot(states, System.currentTimeMillis())));
     }
 
@@ -67,6 +76,12 @@ public final class BatteryApi implements HttpService {
             id = parseId(raw);
         } catch (BadRequestException e) {
             ApiError.badRequest(e.getMessage()).send(res);
+            return;
+        }
+        if (!identity(req).permissions().test(id)) {
+            // the same answer whether or not the battery exists: a token learns nothing outside its permission
+            res.status(Status.FORBIDDEN_403).header(HeaderValues.CONTENT_TYPE_JSON)
+                    .send(AuthFrames.forbidden(List.of(id), ""));
             return;
         }
         readOrFail(res, () -> snapshots.of(List.of(id))).ifPresent(states -> {
@@ -93,6 +108,11 @@ public final class BatteryApi implements HttpService {
         }
         // negative and too large ids get the same answer as in a query
         return BatteryIds.fromQuery(List.of(raw), 1).iterator().next();
+    }
+
+    /** The client's identity; none at all (nothing permitted) if the gate did not run. */
+    private static Identity identity(ServerRequest req) {
+        return req.context().get(Identity.class).orElse(NOBODY);
     }
 
     private static Optional<List<EncodedState>> readOrFail(ServerResponse res, Read read) {

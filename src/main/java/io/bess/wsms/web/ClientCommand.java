@@ -12,7 +12,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
-/** A text command from a client: subscribe, unsubscribe, snapshot or throttle. */
+/** A text command from a client: subscribe, unsubscribe, snapshot, throttle or auth (a new token). */
 sealed interface ClientCommand {
     /**
      * Adds batteries; answered with a snapshot of them.
@@ -40,6 +40,19 @@ sealed interface ClientCommand {
      * @param maxRate most states per second per battery, {@link MaxRate#NONE} for no cap
      */
     record Throttle(double maxRate) implements ClientCommand {
+    }
+
+    /**
+     * Replaces the connection's token before it expires.
+     *
+     * @param token the new access token
+     */
+    record Auth(String token) implements ClientCommand {
+        /** Never the token itself. */
+        @Override
+        public String toString() {
+            return "Auth[token hidden]";
+        }
     }
 
     /**
@@ -75,6 +88,7 @@ sealed interface ClientCommand {
             case "unsubscribe" -> new Unsubscribe(batteries(object, maxBatteries));
             case "snapshot" -> new Snapshot();
             case "throttle" -> new Throttle(MaxRate.fromJson(object.get("max_rate")));
+            case "auth" -> new Auth(token(object));
             default -> throw new BadRequestException(usage("unknown action '" + BatteryIds.shorten(name) + "'"));
         };
     }
@@ -102,9 +116,18 @@ sealed interface ClientCommand {
         return BatteryIds.fromNumbers(ids, max);
     }
 
+    private static String token(JsonObject object) throws BadRequestException {
+        JsonValue value = object.get("token");
+        if (value == null || value.getValueType() != JsonValue.ValueType.STRING || object.getString("token").isBlank()) {
+            throw new BadRequestException("\"token\" must be the new access token, as a string;"
+                                                  + " send {\"action\":\"auth\",\"token\":\"<token>\"}.");
+        }
+        return object.getString("token");
+    }
+
     private static String usage(String problem) {
         return problem + "; send {\"action\":\"subscribe\",\"batteries\":[1,2]},"
-                + " {\"action\":\"unsubscribe\",\"batteries\":[1]}, {\"action\":\"snapshot\"} or"
-                + " {\"action\":\"throttle\",\"max_rate\":0.5}.";
+                + " {\"action\":\"unsubscribe\",\"batteries\":[1]}, {\"action\":\"snapshot\"},"
+                + " {\"action\":\"throttle\",\"max_rate\":0.5} or {\"action\":\"auth\",\"token\":\"<token>\"}.";
     }
 }

@@ -1,12 +1,14 @@
 package io.bess.wsms.web;
 
 import java.util.Optional;
+import java.util.Set;
 
 import io.bess.wsms.config.WsSettings;
 import io.bess.wsms.hub.ClientSession;
 import io.bess.wsms.hub.DeliveryMetrics;
 import io.bess.wsms.hub.Hub;
 import io.bess.wsms.hub.RateWheel;
+import io.bess.wsms.hub.Selection;
 import io.bess.wsms.hub.Snapshots;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -29,6 +31,7 @@ final class SseEndpoint implements Handler {
     private final WsSettings settings;
     private final UpgradeGate gate;
     private final RateWheel wheel;
+    private final ConnectionAuth.Services identity;
 
     /**
      * Creates the endpoint.
@@ -39,9 +42,11 @@ final class SseEndpoint implements Handler {
      * @param settings  the endpoint's rules, shared with {@code /ws}
      * @param gate      decides whether a stream may start
      * @param wheel     the timer of rate-capped clients
+     * @param identity  token checks and expiries, shared with {@code /ws}
      */
     SseEndpoint(Hub hub, Snapshots snapshots, DeliveryMetrics metrics, WsSettings settings, UpgradeGate gate,
-                RateWheel wheel) {
+                RateWheel wheel, ConnectionAuth.Services identity) {
+        this.identity = identity;
         this.hub = hub;
         this.snapshots = snapshots;
         this.metrics = metrics;
@@ -52,9 +57,12 @@ final class SseEndpoint implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        if (gate.refuseStream(req, res)) {
+        Optional<Admission> admission = gate.admitStream(req, res);
+        if (admission.isEmpty()) {
             return;
         }
+        ConnectionAuth auth = new ConnectionAuth(identity, hub, metrics, admission.get().identity(),
+                                                 admission.get().via());
         ClientQuery asked;
         try {
             asked = ClientQuery.parse(req.query(), settings.maxBatteriesPerClient());
@@ -68,14 +76,20 @@ final class SseEndpoint implements Handler {
         origin.ifPresent(o -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, o)
                 .header(HeaderValues.create(HeaderNames.VARY, "Origin")));
         SseStream stream = res.sink(SseStream.TYPE);
-        ClientSession session = new ClientSession(new SseTransport(stream), asked.selection(), snapshots, metrics,
-                                                  settings.pingInterval(), wheel);
+        // what the client asked for, seen through its token's permissions: forbidden ids are reported in the stream's
+        // first events and never sent; at the token's expiry the stream ends (a new stream with a new token follows)
+        Selection wanted = asked.selection();
+        Selection selection = auth.initialSelection(wanted.all() ? Set.of() : wanted.ids());
+        ClientSession session = new ClientSession(new SseTransport(stream, auth::ended), selection, snapshots,
+                                                  metrics, settings.pingInterval(), wheel);
         session.throttle(asked.maxRate());
         hub.register(session);
+        auth.opened(session, SourceAddress.of(req.remotePeer(), req.headers()));
         try {
             stream.awaitEnd();
         } finally {
             // the client hung up (or the stream was ended here): like the WebSocket's onClose
+            auth.ended(1000, "client closed the stream");
             hub.unregister(session);
         }
     }

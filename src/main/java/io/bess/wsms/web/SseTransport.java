@@ -8,9 +8,17 @@ import io.bess.wsms.hub.TransportException;
 /** A client's event stream, as its writer uses it. */
 final class SseTransport implements Transport {
     private final SseStream stream;
+    private final WsTransport.Ended ended;
 
-    SseTransport(SseStream stream) {
+    /**
+     * Wraps a stream.
+     *
+     * @param stream the response's event stream
+     * @param ended  told how the server ended the stream (the audit trail's close)
+     */
+    SseTransport(SseStream stream, WsTransport.Ended ended) {
         this.stream = stream;
+        this.ended = ended;
     }
 
     @Override
@@ -34,6 +42,7 @@ final class SseTransport implements Transport {
      */
     @Override
     public void close(int code, String reason) {
+        ended.ended(code, reason);
         try {
             stream.emit(SseFormat.comment("closed " + code + (reason.isEmpty() ? "" : " " + reason)));
         } catch (RuntimeException ignored) {
@@ -44,6 +53,7 @@ final class SseTransport implements Transport {
 
     @Override
     public void abort() {
+        ended.ended(1006, "connection dropped");
         stream.close();
     }
 

@@ -1,6 +1,7 @@
 package io.bess.wsms.web;
 
 import java.util.Optional;
+import java.util.Set;
 
 import io.bess.wsms.config.WsSettings;
 import io.bess.wsms.hub.ClientSession;
@@ -19,9 +20,9 @@ import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 
 /**
- * One WebSocket connection (a new listener per connection): reads the selection at the upgrade, registers the
- * client with the hub when the socket opens, and turns the client's frames into commands. It never writes data
- * frames itself: the client's writer does.
+ * One WebSocket connection (a new listener per connection): reads the selection at the upgrade (seen through the
+ * token's permission, {@link ConnectionAuth}), registers the client with the hub when the socket opens, and turns
+ * the client's frames into commands. It never writes data frames itself: the client's writer does.
  */
 final class WsEndpoint implements WsListener {
     private final Hub hub;
@@ -30,43 +31,55 @@ final class WsEndpoint implements WsListener {
     private final WsSettings settings;
     private final UpgradeGate gate;
     private final RateWheel wheel;
+    private final ConnectionAuth.Services identity;
     /** A fragmented message so far; created on the first fragment (most clients never send one). */
     private StringBuilder partial;
     private ClientQuery asked = new ClientQuery(Selection.EVERY_BATTERY, MaxRate.NONE);
+    /** What the client asked for, seen through its token's permissions. */
+    private Selection selection = Selection.EVERY_BATTERY;
+    private ConnectionAuth auth;
+    /** The upgrade request's headers, until the socket opens (the client's address is read from them then). */
+    private Headers upgradeHeaders;
     private volatile ClientSession client;
     /** Created at open; used by the connection's reader thread only (it calls every onMessage). */
     private CommandRateLimit commands;
 
     WsEndpoint(Hub hub, Snapshots snapshots, DeliveryMetrics metrics, WsSettings settings, UpgradeGate gate,
-               RateWheel wheel) {
+               RateWheel wheel, ConnectionAuth.Services identity) {
         this.hub = hub;
         this.snapshots = snapshots;
         this.metrics = metrics;
         this.settings = settings;
         this.gate = gate;
         this.wheel = wheel;
+        this.identity = identity;
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
-        if (gate.refusal(headers, prologue.query()).isPresent()) {
+        Admission admission = gate.admit(headers, prologue.query());
+        if (admission.refused()) {
             // declined here, the request goes on through HTTP routing, where UpgradeGate answers it with the
-            // fitting status and the JSON error (and counts the refusal)
+            // fitting status and the JSON error (and counts and audits the refusal)
             throw new WsUpgradeException("refused by the upgrade gate");
         }
+        auth = new ConnectionAuth(identity, hub, metrics, admission.identity(), admission.via());
         try {
             asked = ClientQuery.parse(prologue.query(), settings.maxBatteriesPerClient());
         } catch (BadRequestException e) {
             // the gate has checked this already; this is the last line of defence
             throw new WsUpgradeException(e.getMessage());
         }
-        return Optional.empty();
+        Selection wanted = asked.selection();
+        selection = auth.initialSelection(wanted.all() ? Set.of() : wanted.ids());
+        upgradeHeaders = headers;
+        return admission.upgradeHeaders();
     }
 
     @Override
     public void onOpen(WsSession session) {
-        ClientSession created = new ClientSession(new WsTransport(session), asked.selection(), snapshots, metrics,
-                                                  settings.pingInterval(), wheel);
+        ClientSession created = new ClientSession(new WsTransport(session, auth::ended), selection, snapshots,
+                                                  metrics, settings.pingInterval(), wheel);
         created.throttle(asked.maxRate());
         commands = new CommandRateLimit(settings.maxCommandsPerSecond(), System.nanoTime());
         client = created;
@@ -75,6 +88,8 @@ final class WsEndpoint implements WsListener {
             created.close(1013, "server at its connection limit");
         }
         hub.register(created);
+        auth.opened(created, SourceAddress.of(session.socketContext().remotePeer(), upgradeHeaders));
+        upgradeHeaders = null;
     }
 
     @Override
@@ -122,11 +137,13 @@ final class WsEndpoint implements WsListener {
 
     @Override
     public void onClose(WsSession session, int status, String reason) {
+        auth.ended(status, reason);
         leave();
     }
 
     @Override
     public void onError(WsSession session, Throwable t) {
+        auth.ended(1006, "connection failed: " + t.getClass().getSimpleName());
         leave();
     }
 
@@ -154,11 +171,17 @@ final class WsEndpoint implements WsListener {
         }
         try {
             switch (ClientCommand.parse(message, settings.maxBatteriesPerClient())) {
-            case ClientCommand.Subscribe s -> hub.select(c, bounded(c.selection().with(s.batteries())),
-                                                         SnapshotRequest.of(s.batteries()));
+            case ClientCommand.Subscribe s -> {
+                Set<Integer> permitted = auth.permittedOf(s.batteries());
+                if (!permitted.isEmpty()) {
+                    hub.select(c, bounded(c.selection().with(permitted)), SnapshotRequest.of(permitted));
+                }
+                auth.reportForbidden(c, s.batteries());
+            }
             case ClientCommand.Unsubscribe u -> hub.select(c, bounded(c.selection().without(u.batteries())));
             case ClientCommand.Snapshot ignored -> c.requestSnapshot(SnapshotRequest.WHOLE);
             case ClientCommand.Throttle t -> c.throttle(t.maxRate());
+            case ClientCommand.Auth a -> auth.refresh(c, a.token());
             }
         } catch (BadRequestException e) {
             c.notice(FrameEncoder.error("bad_request", e.getMessage()));

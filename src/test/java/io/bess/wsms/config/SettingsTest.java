@@ -138,6 +138,41 @@ class SettingsTest {
     }
 
     @Test
+    void theFourJwtVariablesAndTheDashboardClientSetAuthJwt() throws Exception {
+        Path jwks = java.nio.file.Files.writeString(dir.resolve("jwks.json"), "{\"keys\":[]}");
+        Settings s = Settings.from(ConfigLoader.load(dir, Map.of(
+                "WS_JWT_ISSUER", "https://sso.example.com/realms/wsms", "WS_JWT_JWKS", jwks.toString(),
+                "WS_JWT_AUDIENCE", "wsms", "WS_JWT_BATTERIES_CLAIM", "resource_access.wsms.batteries",
+                "WS_JWT_DASHBOARD_CLIENT", "wsms-dashboard")));
+        assertThat(s.jwt()).isEqualTo(new JwtSettings("https://sso.example.com/realms/wsms", jwks.toString(), "wsms",
+                                                      "resource_access.wsms.batteries", "wsms-dashboard"));
+        assertThat(s.jwt().enabled()).isTrue();
+        assertThat(s.jwt().jwksFile()).contains(jwks);
+        JwtSettings defaults = Settings.from(ConfigLoader.load(dir, Map.of())).jwt();
+        assertThat(defaults.enabled()).isFalse();
+        assertThat(defaults.batteriesClaim()).isEqualTo("batteries");
+        assertThat(Settings.from(ConfigLoader.load(dir, Map.of("WS_JWT_JWKS", "https://idp/jwks"))).jwt().jwksFile())
+                .isEmpty();
+    }
+
+    @Test
+    void badJwtSettingsGetOneSentenceNamingTheSetting() {
+        List<List<String>> cases = List.of(
+                List.of("WS_JWT_ISSUER", "sso.example.com", "auth.jwt.issuer (WS_JWT_ISSUER)"),
+                List.of("WS_JWT_ISSUER", "ftp://sso.example.com", "auth.jwt.issuer (WS_JWT_ISSUER)"),
+                List.of("WS_JWT_JWKS", "/no/such/jwks.json", "auth.jwt.jwks (WS_JWT_JWKS)"),
+                List.of("WS_JWT_BATTERIES_CLAIM", "a..b", "auth.jwt.batteries-claim (WS_JWT_BATTERIES_CLAIM)"),
+                List.of("WS_JWT_DASHBOARD_CLIENT", "wsms-dashboard", "auth.jwt.dashboard-client-id"));
+        for (List<String> c : cases) {
+            assertThatThrownBy(() -> Settings.from(ConfigLoader.load(dir, Map.of(c.get(0), c.get(1)))))
+                    .as(c.toString())
+                    .isInstanceOf(SettingsException.class)
+                    .hasMessageContaining(c.get(2))
+                    .hasMessageEndingWith(".");
+        }
+    }
+
+    @Test
     void durationsAcceptShortAndIsoForms() {
         Settings s = Settings.from(ConfigLoader.withOverrides(dir, Map.of("ws.ping-interval", "500ms",
                                                                           "ws.slow-client-timeout", "PT2M")));

@@ -32,13 +32,23 @@ public final class WsTestClient implements AutoCloseable {
 
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile String closeReason = "";
     private final BlockingQueue<String> pongs = new LinkedBlockingQueue<>();
     private final WebSocket socket;
 
     private WsTestClient(HttpClient http, URI uri, Map<String, String> headers) throws Exception {
+        this(http, uri, headers, List.of());
+    }
+
+    private WsTestClient(HttpClient http, URI uri, Map<String, String> headers, List<String> subprotocols)
+            throws Exception {
         WebSocket.Builder builder = http.newWebSocketBuilder()
                 .connectTimeout(PATIENCE);
         headers.forEach(builder::header);
+        if (!subprotocols.isEmpty()) {
+            builder.subprotocols(subprotocols.getFirst(), subprotocols.subList(1, subprotocols.size())
+                    .toArray(new String[0]));
+        }
         this.socket = builder.buildAsync(uri, new Collector()).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }
 
@@ -76,6 +86,29 @@ public final class WsTestClient implements AutoCloseable {
      */
     public static WsTestClient connect(HttpClient http, URI uri) throws Exception {
         return new WsTestClient(http, uri, Map.of());
+    }
+
+    /**
+     * Connects offering subprotocols, as a browser does with {@code new WebSocket(url, protocols)}; the JDK client
+     * fails the handshake unless the server answers with one of them.
+     *
+     * @param uri          ws:// URI
+     * @param subprotocols offered, most preferred first
+     * @return the connected client
+     * @throws Exception when the upgrade fails
+     */
+    public static WsTestClient connectOffering(URI uri, List<String> subprotocols) throws Exception {
+        return new WsTestClient(HttpClient.newHttpClient(), uri, Map.of(), subprotocols);
+    }
+
+    /** The subprotocol the server answered with, empty for none. */
+    public String subprotocol() {
+        return socket.getSubprotocol();
+    }
+
+    /** The reason of the server's close frame, once closed. */
+    public String closeReason() {
+        return closeReason;
     }
 
     /** The next text message, failing the test if none arrives in time. */
@@ -195,6 +228,7 @@ public final class WsTestClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason = reason;
             closed.complete(statusCode);
             return null;
         }
