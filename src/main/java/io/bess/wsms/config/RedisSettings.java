@@ -43,7 +43,7 @@ public record RedisSettings(RedisTopology topology, int database, String passwor
                                                    r.integer("pool-size", 32, 1, 1024),
                                                    r.integer("subscriber-connections", 16, 1, 1024),
                                                    r.bool("sharded-pubsub", false),
-                                                   r.duration("subscriber-ping-interval", Duration.ofSeconds(5),
+                                                   r.duration("subscriber-ping-interval", Duration.ofSeconds(1),
                                                               Duration.ofMillis(50)));
         if (settings.topology() instanceof RedisTopology.Cluster && settings.database() != 0) {
             throw new SettingsException(r.name("db") + " must be 0 in cluster mode (a Redis Cluster has only"

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Whether Redis can be read, as the service's reads see it (a lost subscriber connection alone is no outage: the
@@ -21,6 +22,9 @@ public final class RedisStatus {
 
     private final AtomicBoolean up = new AtomicBoolean(true);
     private final List<Runnable> onResync = new CopyOnWriteArrayList<>();
+    private final List<Runnable> onOutage = new CopyOnWriteArrayList<>();
+    /** When the latest read that worked was sent ({@link System#nanoTime()}; at first, long before any read). */
+    private final AtomicLong lastWorkedNanos = new AtomicLong(System.nanoTime() - Duration.ofDays(1).toNanos());
     private volatile long downSinceNanos;
     /** Since when reads have been refused with no read working since, 0 when they are not; guarded by this. */
     private long refusedSinceNanos;
@@ -46,11 +50,25 @@ public final class RedisStatus {
     }
 
     /**
+     * Registers what to do when an outage starts: the subscriber connections are suspect too (a path that swallows
+     * reads swallows their messages, and their own liveness probes notice only after seconds of silence).
+     *
+     * @param listener runs on the thread that noticed; must not block
+     */
+    public void onOutage(Runnable listener) {
+        onOutage.add(listener);
+    }
+
+    /**
      * A read failed in a way that is an outage ({@link ReadFailure.Kind#OUTAGE}).
      *
-     * @param failure what happened
+     * @param failure      what happened
+     * @param startedNanos when the failed read was sent: older than a read that worked since, it is ignored
      */
-    void failed(ReadFailure failure) {
+    void failed(ReadFailure failure, long startedNanos) {
+        if (startedNanos - lastWorkedNanos.get() < 0) {
+            return;
+        }
         down(failure.describe());
     }
 
@@ -66,21 +84,24 @@ public final class RedisStatus {
             refusedSinceNanos = 0;
             refusing = false;
             refusalsLogged = false;
-            LOGGER.log(Level.WARNING, "Redis cannot be read (" + why + "): clients stay"
-                    + " connected, reads and subscribers retry with backoff, new connections get 503 until it is"
-                    + " back");
+            LOGGER.log(Level.WARNING, "Redis cannot be read (" + why + "): clients stay connected, reads and"
+                    + " subscribers retry with backoff, new connections get 503 until it is back");
         }
+        // outside the lock: the listeners take locks of their own
+        onOutage.forEach(Runnable::run);
     }
+
 
     /**
      * Redis answered a read with a refusal that should pass ({@link ReadFailure.Kind#TRANSIENT}): no outage yet, the
      * reader retries and owes its batteries. Refusals with no working read for {@link #REFUSALS_BECOME_OUTAGE} are
      * an outage.
      *
-     * @param failure what Redis answered
+     * @param failure      what Redis answered
+     * @param startedNanos when the refused read was sent: older than a read that worked since, it is ignored
      */
-    void refused(ReadFailure failure) {
-        if (!up.get()) {
+    void refused(ReadFailure failure, long startedNanos) {
+        if (!up.get() || startedNanos - lastWorkedNanos.get() < 0) {
             return;
         }
         boolean outage = false;
@@ -114,7 +135,13 @@ public final class RedisStatus {
      * that other threads noticing the return wait on: a subscriber that reconnects at the same moment publishes its
      * catch-up update only after every client's fresh snapshot has been requested, so the snapshot comes first.
      */
-    void succeeded() {
+    /**
+     * A read worked.
+     *
+     * @param startedNanos when it was sent
+     */
+    void succeeded(long startedNanos) {
+        lastWorkedNanos.accumulateAndGet(startedNanos, (a, b) -> b - a > 0 ? b : a);
         if (up.get()) {
             if (refusing) {
                 endRefusals();

@@ -234,35 +234,45 @@ public final class RedisStore implements FleetStore {
      */
     private <T> T retryOnce(Function<UnifiedJedis, T> operation) {
         T result;
+        long startedNanos = System.nanoTime();
         try {
             try {
                 result = operation.apply(client);
             } catch (JedisConnectionException e) {
                 backend.clearIdle();
+                startedNanos = System.nanoTime();
                 result = operation.apply(client);
             }
         } catch (RuntimeException e) {
-            reportFailure(ReadFailure.of(e));
+            reportFailure(ReadFailure.of(e), startedNanos);
             throw e;
         }
         if (result instanceof PerBattery<?> answers && !answers.failed().isEmpty()) {
-            reportFailure(answers.worst());
+            reportFailure(answers.worst(), startedNanos);
         } else {
-            status.succeeded();
+            status.succeeded(startedNanos);
         }
         return result;
     }
 
-    private void reportFailure(ReadFailure failure) {
+    /**
+     * Tells the status and the metrics about a failed read.
+     *
+     * @param failure      what failed
+     * @param startedNanos when the failed attempt started: a read that was sent before a later read worked says
+     *                     nothing about Redis now (after a half-open path, reads on dead connections time out one
+     *                     after another while fresh ones work)
+     */
+    private void reportFailure(ReadFailure failure, long startedNanos) {
         // an interrupt (a poller stopped at shutdown) closes the socket under the read: that is no failure of Redis
         if (Thread.currentThread().isInterrupted()) {
             return;
         }
         metrics.readFailed(failure.reason());
         switch (failure.kind()) {
-            case OUTAGE -> status.failed(failure);
+            case OUTAGE -> status.failed(failure, startedNanos);
             case TRANSIENT -> {
-                status.refused(failure);
+                status.refused(failure, startedNanos);
                 if (failure.reason().equals("moved") || failure.reason().equals("ask")) {
                     refreshTopology();
                 }

@@ -31,6 +31,8 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
 public final class Subscriptions implements ChannelInterest, AutoCloseable {
     /** How often the topology's epoch (the Sentinel master) is compared: a failover is followed within this. */
     static final Duration TOPOLOGY_CHECK = Duration.ofMillis(250);
+    /** At most one warning about failed subscriber connections this often: a reset fails all of them at once. */
+    private static final Duration LANE_WARNING_INTERVAL = Duration.ofMinutes(1);
     private static final System.Logger LOGGER = System.getLogger(Subscriptions.class.getName());
 
     private final RedisConnector connector;
@@ -44,6 +46,10 @@ public final class Subscriptions implements ChannelInterest, AutoCloseable {
     private final Map<Integer, LaneKey> assigned = new HashMap<>();
     private final Map<LaneKey, SubscriberLane> lanes = new HashMap<>();
     private final LongAdder reconnects = new LongAdder();
+    /** Subscriber connection failures not logged as warnings since the last one: many lanes fail together. */
+    private final LongAdder laneFailuresNotLogged = new LongAdder();
+    /** When a failed subscriber connection was last logged as a warning; touched by lane threads. */
+    private volatile long lastLaneWarningNanos = System.nanoTime() - LANE_WARNING_INTERVAL.toNanos() - 1;
     private final AtomicBoolean rerouteScheduled = new AtomicBoolean();
     /** Lanes whose failure was logged as a warning, so that their recovery is logged too. */
     private final Set<SubscriberLane> warned = ConcurrentHashMap.newKeySet();
@@ -78,6 +84,7 @@ public final class Subscriptions implements ChannelInterest, AutoCloseable {
         this.housekeeping = housekeeping;
         // a topology check may wait for Redis: a slot-map refresh, and Sentinel's answer, each within the timeouts
         Duration longestCheck = connector.timeout().multipliedBy(4);
+        status.onOutage(this::outage);
         this.timers = List.of(
                 housekeeping.every("redis-sub-liveness", pingInterval, longestCheck,
                                    () -> checkAlive(pingInterval.multipliedBy(3))),
@@ -124,6 +131,17 @@ public final class Subscriptions implements ChannelInterest, AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * An outage started. The subscriber connections go the same way as the reads that failed, but a path that
+     * swallows packets leaves them silently deaf until their own probes notice (three ping intervals): meanwhile the
+     * states held for their batteries would pass for current. So every connection is replaced now; its channels
+     * count as lost until confirmed again (held states are read from Redis meanwhile), and each confirmation brings
+     * a catch-up read.
+     */
+    private synchronized void outage() {
+        lanes.values().forEach(SubscriberLane::reconnect);
     }
 
     /** Channels subscribed now (wanted by some client). */
@@ -301,10 +319,20 @@ public final class Subscriptions implements ChannelInterest, AutoCloseable {
             }
             // one connection failing while Redis answers (e.g. maxclients reached) is no outage: no 503, no resync
             if (redisAnswers.getAsBoolean()) {
-                warned.add(lane);
-                LOGGER.log(Level.WARNING, "Redis " + lane + " to " + node + " failed ("
-                        + RedisConnector.rootMessage(failure) + "): retrying with backoff; Redis itself answers, so"
-                        + " clients stay served and its channels are caught up when it is back");
+                long now = System.nanoTime();
+                if (now - lastLaneWarningNanos > LANE_WARNING_INTERVAL.toNanos()) {
+                    lastLaneWarningNanos = now;
+                    warned.add(lane);
+                    long others = laneFailuresNotLogged.sumThenReset();
+                    LOGGER.log(Level.WARNING, "Redis " + lane + " to " + node + " failed ("
+                            + RedisConnector.rootMessage(failure) + "): retrying with backoff; Redis itself answers,"
+                            + " so clients stay served and its channels are caught up when it is back"
+                            + (others > 0 ? "; " + others + " other subscriber connection failures since the last"
+                                    + " line" : "") + " (at most one such line a minute)");
+                } else {
+                    laneFailuresNotLogged.increment();
+                    LOGGER.log(Level.DEBUG, () -> lane + " to " + node + " failed: " + failure);
+                }
             } else {
                 LOGGER.log(Level.DEBUG, () -> lane + " lost with Redis: " + failure);
             }
