@@ -91,7 +91,6 @@ public final class RedisStatus {
         onOutage.forEach(Runnable::run);
     }
 
-
     /**
      * Redis answered a read with a refusal that should pass ({@link ReadFailure.Kind#TRANSIENT}): no outage yet, the
      * reader retries and owes its batteries. Refusals with no working read for {@link #REFUSALS_BECOME_OUTAGE} are
@@ -131,12 +130,9 @@ public final class RedisStatus {
     }
 
     /**
-     * Redis answered. When it was down, the listeners run before the status reads "up" again, under the same lock
+     * A read worked. When Redis was down, the listeners run before the status reads "up" again, under the same lock
      * that other threads noticing the return wait on: a subscriber that reconnects at the same moment publishes its
      * catch-up update only after every client's fresh snapshot has been requested, so the snapshot comes first.
-     */
-    /**
-     * A read worked.
      *
      * @param startedNanos when it was sent
      */
