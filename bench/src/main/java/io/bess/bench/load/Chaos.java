@@ -149,7 +149,9 @@ final class Chaos {
                 Path log = env.logDir().resolve("chaos-service-" + (i + 1) + ".log");
                 Process p = Target.startServiceJar(env, Map.of("REDIS_HOST", "127.0.0.1",
                         "REDIS_PORT", Integer.toString(proxy.port()), "WS_HOST", "127.0.0.1",
-                        "WS_PORT", Integer.toString(ports[i]), "SIMULATOR", "off"), log);
+                        "WS_PORT", Integer.toString(ports[i]), "SIMULATOR", "off",
+                        // the shipped haproxy.cfg sends each client's address with the PROXY protocol
+                        "WS_TRUSTED_PROXIES", "127.0.0.1"), log);
                 services.add(p);
                 Procs.awaitPort(p, ports[i], 60_000, log);
             }
