@@ -98,15 +98,8 @@ class RedisErrorRepliesTest {
     void readsWaitingForAPoolOfOneConnectionHeldByABlockedReadAreOwed() throws Exception {
         start(Map.of("redis.pool-size", "1", "redis.timeout", "1s"));
         try (Jedis admin = redis.jedis()) {
-            storeNewStates(admin);
-            Pipeline pipeline = admin.pipelined();
-            pipeline.sendCommand(Protocol.Command.MULTI, new String[0]);
-            publishAll(pipeline);
             // the first read takes the one pooled connection and blocks; the other readers wait for it and give up
-            pipeline.sendCommand(Protocol.Command.CLIENT, "PAUSE", "1500", "ALL");
-            pipeline.sendCommand(Protocol.Command.EXEC, new String[0]);
-            pipeline.sync();
-            Thread.sleep(1_500);
+            publishThenPause(admin, 1_500);
             awaitConvergence();
             assertThat(failedReads("pool_exhausted")).as("readers gave up waiting for the pool").isPositive();
         }
@@ -116,15 +109,8 @@ class RedisErrorRepliesTest {
     void readsBlockedByClientPauseAreOwedAndDeliveredAfterThePause() throws Exception {
         start(Map.of());
         try (Jedis admin = redis.jedis()) {
-            storeNewStates(admin);
-            Pipeline pipeline = admin.pipelined();
-            pipeline.sendCommand(Protocol.Command.MULTI, new String[0]);
-            publishAll(pipeline);
             // longer than a read and its retry (2 s each): the reads fail, which is an outage, and resync after it
-            pipeline.sendCommand(Protocol.Command.CLIENT, "PAUSE", "4500", "ALL");
-            pipeline.sendCommand(Protocol.Command.EXEC, new String[0]);
-            pipeline.sync();
-            Thread.sleep(4_500);
+            publishThenPause(admin, 4_500);
             awaitConvergence();
             PrometheusText metrics = PrometheusText.scrape(service);
             assertThat(metrics.samples("wsms_update_reads_failed_total", Map.of()).stream()
@@ -167,6 +153,18 @@ class RedisErrorRepliesTest {
         Pipeline pipeline = jedis.pipelined();
         publishAll(pipeline);
         pipeline.sync();
+    }
+
+    /** Stores and publishes every battery's next state, then pauses Redis for every client until the pause ends. */
+    private static void publishThenPause(Jedis admin, int millis) throws InterruptedException {
+        storeNewStates(admin);
+        Pipeline pipeline = admin.pipelined();
+        pipeline.sendCommand(Protocol.Command.MULTI, new String[0]);
+        publishAll(pipeline);
+        pipeline.sendCommand(Protocol.Command.CLIENT, "PAUSE", Integer.toString(millis), "ALL");
+        pipeline.sendCommand(Protocol.Command.EXEC, new String[0]);
+        pipeline.sync();
+        Thread.sleep(millis);
     }
 
     /** Every battery's next state (timestamp 2,000, a voltage of its own), as upstream writes it before publishing. */

@@ -41,17 +41,8 @@ final class HubStandIns {
                                  Duration.ofSeconds(20), new RateWheel(new Housekeeping(Housekeeping.Failures.NONE)));
     }
 
-    /** Records every write and the thread that made it. */
-    static final class RecordingTransport implements Transport {
-        final BlockingQueue<byte[]> writes = new LinkedBlockingQueue<>();
-        final BlockingQueue<Thread> writers = new LinkedBlockingQueue<>();
-
-        @Override
-        public void write(byte[] frames) {
-            writes.add(frames.clone());
-            writers.add(Thread.currentThread());
-        }
-
+    /** A socket stand-in that is always open and ignores closes: subclasses say what a write does. */
+    abstract static class QuietTransport implements Transport {
         @Override
         public void close(int code, String reason) {
         }
@@ -63,6 +54,18 @@ final class HubStandIns {
         @Override
         public boolean isOpen() {
             return true;
+        }
+    }
+
+    /** Records every write and the thread that made it. */
+    static final class RecordingTransport extends QuietTransport {
+        final BlockingQueue<byte[]> writes = new LinkedBlockingQueue<>();
+        final BlockingQueue<Thread> writers = new LinkedBlockingQueue<>();
+
+        @Override
+        public void write(byte[] frames) {
+            writes.add(frames.clone());
+            writers.add(Thread.currentThread());
         }
     }
 }

@@ -116,7 +116,7 @@ class OrderAcrossPublishersTest {
     }
 
     /** Records what the client was sent; a write can be held to let frames queue behind it. */
-    private static final class GatedTransport implements Transport {
+    private static final class GatedTransport extends HubStandIns.QuietTransport {
         private final List<String> all = Collections.synchronizedList(new ArrayList<>());
         private volatile CountDownLatch gate = new CountDownLatch(0);
         private final CountDownLatch blocked = new CountDownLatch(1);
@@ -167,19 +167,6 @@ class OrderAcrossPublishersTest {
                     Thread.currentThread().interrupt();
                 }
             }
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-
-        @Override
-        public void abort() {
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
         }
     }
 }

@@ -41,14 +41,7 @@ class HousekeepingTest {
         CountDownLatch entered = new CountDownLatch(1);
         try (Housekeeping housekeeping = new Housekeeping(Housekeeping.Failures.NONE)) {
             housekeeping.every("healthy", Duration.ofMillis(50), () -> { });
-            housekeeping.every("hangs", Duration.ofMillis(50), () -> {
-                entered.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            housekeeping.every("hangs", Duration.ofMillis(50), hangs(entered, release));
             entered.await();
             await().atMost(PATIENCE).until(() -> !housekeeping.late(System.nanoTime()).isEmpty());
             assertThat(housekeeping.late(System.nanoTime())).containsExactly("hangs");
@@ -62,18 +55,23 @@ class HousekeepingTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (Housekeeping housekeeping = new Housekeeping(Housekeeping.Failures.NONE)) {
-            housekeeping.every("reads-redis", Duration.ofMillis(20), Duration.ofMinutes(5), () -> {
-                entered.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            housekeeping.every("reads-redis", Duration.ofMillis(20), Duration.ofMinutes(5), hangs(entered, release));
             entered.await();
             await().during(Duration.ofMillis(300)).atMost(PATIENCE)
                     .until(() -> housekeeping.late(System.nanoTime()).isEmpty());
             release.countDown();
         }
+    }
+
+    /** A pass that says it started, then waits until released. */
+    private static Runnable hangs(CountDownLatch entered, CountDownLatch release) {
+        return () -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 }
